@@ -1,0 +1,67 @@
+"""The ASGI application: one app and one port for every protocol the service speaks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import ORJSONResponse
+
+from eventbus.context import Context
+from eventbus.handlers import events_handlers
+from eventbus.protocol.awsjson import AwsJsonRouter, AwsJsonService
+from eventbus.protocol.shapes import validators_for
+from eventbus.services import Services
+from eventbus.settings import Settings
+from eventbus.store import Store, open_store
+from eventbus.workers import Supervisor, Worker
+
+log = logging.getLogger(__name__)
+
+
+def build_workers(services: Services) -> list[Worker]:
+    """The background workers a process runs (routing, delivery, discovery...)."""
+    return []
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    store = store or open_store(settings.resolved_store_url)
+    services = Services.build(Context(settings=settings, store=store))
+    supervisor = Supervisor(build_workers(services) if settings.run_workers else [])
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await services.start()
+        supervisor.start()
+        try:
+            yield
+        finally:
+            await supervisor.stop()
+            await store.close()
+
+    app = FastAPI(
+        title="eventbus",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.services = services
+    router = AwsJsonRouter(
+        [
+            AwsJsonService(
+                target_prefix="AWSEvents",
+                validators=validators_for("events"),
+                handlers=events_handlers(services),
+            )
+        ]
+    )
+    app.add_api_route("/", router, methods=["POST"], include_in_schema=False)
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> ORJSONResponse:
+        return ORJSONResponse({"status": "ok", "store": store.url.split("?")[0]})
+
+    return app
