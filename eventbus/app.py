@@ -17,23 +17,26 @@ from eventbus.services import Services
 from eventbus.settings import Settings
 from eventbus.store import Store, open_store
 from eventbus.workers import Supervisor, Worker
+from registry.integration import Registry
 
 log = logging.getLogger(__name__)
 
 
-def build_workers(services: Services) -> list[Worker]:
+def build_workers(services: Services, registry: Registry) -> list[Worker]:
     """The background workers a process runs (routing, delivery, discovery...)."""
-    return []
+    return [*registry.workers()]
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store or open_store(settings.resolved_store_url)
     services = Services.build(Context(settings=settings, store=store))
-    supervisor = Supervisor(build_workers(services) if settings.run_workers else [])
+    registry = Registry(services)
+    supervisor = Supervisor(build_workers(services, registry) if settings.run_workers else [])
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await services.start()
+        await registry.start()
         supervisor.start()
         try:
             yield
@@ -59,6 +62,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         ]
     )
     app.add_api_route("/", router, methods=["POST"], include_in_schema=False)
+    registry.mount(app)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> ORJSONResponse:

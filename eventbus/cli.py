@@ -98,13 +98,16 @@ def worker(store: StoreOption = None) -> None:
     from eventbus.services import Services
     from eventbus.store import open_store
     from eventbus.workers import Supervisor
+    from registry.integration import Registry
 
     async def run() -> None:
         services = Services.build(
             Context(settings=settings, store=open_store(settings.resolved_store_url))
         )
         await services.start()
-        supervisor = Supervisor(build_workers(services))
+        registry = Registry(services)
+        await registry.start()
+        supervisor = Supervisor(build_workers(services, registry))
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, supervisor.request_stop)

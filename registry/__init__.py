@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The schema registry: registries, schemas, versions, discovery, validation at ingest."""
