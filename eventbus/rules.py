@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from pydantic import BaseModel, Field
 
 from eventbus.buses import DEFAULT_BUS, BusService
 from eventbus.context import Context
+from eventbus.delivery.transform import parse_target_input
 from eventbus.documents import Collection, Page, page_list
 from eventbus.errors import (
-    EventsError,
-    InvalidEventPatternError,
     LimitExceededError,
     ResourceNotFoundError,
     ValidationError,
 )
+from eventbus.patterns import compile_pattern
+from eventbus.schedule import parse_schedule
 
 KIND = "rule"
 #: AWS's fixed limit on targets per rule.
 MAX_TARGETS_PER_RULE = 5
+
+_ARN = re.compile(r"arn:aws[\w-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:.+")
+_SQS_ARN = re.compile(r"arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?")
 
 
 def rules_counter(bus: str) -> str:
@@ -67,37 +71,11 @@ class FailedTarget:
     message: str
 
 
-#: Checks one target's members beyond what the service model checks; raises EventsError.
-TargetCheck = Callable[[dict[str, Any]], None]
-#: Checks an event pattern; raises InvalidEventPatternError.
-PatternCheck = Callable[[str], None]
-
-
-def check_pattern_is_object(pattern: str) -> None:
-    try:
-        value = orjson.loads(pattern)
-    except orjson.JSONDecodeError as error:
-        raise InvalidEventPatternError(f"Event pattern is not valid JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise InvalidEventPatternError("Event pattern must be a JSON object.")
-
-
 class RuleService:
-    def __init__(
-        self,
-        ctx: Context,
-        buses: BusService,
-        *,
-        check_pattern: PatternCheck = check_pattern_is_object,
-        check_schedule: Callable[[str], None] | None = None,
-        check_target: TargetCheck | None = None,
-    ) -> None:
+    def __init__(self, ctx: Context, buses: BusService) -> None:
         self._ctx = ctx
         self._buses = buses
         self._rules = Collection(ctx.store, KIND, Rule)
-        self._check_pattern = check_pattern
-        self._check_schedule = check_schedule
-        self._check_target = check_target
 
     async def _changed(self, bus: str) -> None:
         await self._ctx.store.incr(rules_counter(bus))
@@ -119,14 +97,13 @@ class RuleService:
                 "Parameter(s) EventPattern or ScheduleExpression must be specified."
             )
         if event_pattern:
-            self._check_pattern(event_pattern)
+            compile_pattern(event_pattern)
         if schedule_expression:
             if bus != DEFAULT_BUS:
                 raise ValidationError(
                     "ScheduleExpression is supported only on the default event bus."
                 )
-            if self._check_schedule is not None:
-                self._check_schedule(schedule_expression)
+            parse_schedule(schedule_expression)
         key = rule_key(bus, name)
         fields: dict[str, Any] = {
             "event_pattern": event_pattern or None,
@@ -231,16 +208,23 @@ class RuleService:
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
             raise ValidationError(f"Target ids must be unique within a request: {duplicates}.")
+        # An invalid input definition fails the whole request, as on AWS.
+        for position, spec in enumerate(targets, start=1):
+            parse_target_input(
+                spec.get("Input"),
+                spec.get("InputPath"),
+                spec.get("InputTransformer"),
+                target_id=spec["Id"],
+                target_index=position,
+            )
         failed: list[FailedTarget] = []
         accepted: list[Target] = []
         for spec in targets:
-            try:
-                if self._check_target is not None:
-                    self._check_target(spec)
-            except EventsError as error:
-                failed.append(FailedTarget(spec["Id"], error.code, error.message))
-                continue
-            accepted.append(Target(id=spec["Id"], arn=spec["Arn"], spec=dict(spec)))
+            problem = _target_problem(spec)
+            if problem is not None:
+                failed.append(FailedTarget(spec["Id"], "ValidationException", problem))
+            else:
+                accepted.append(Target(id=spec["Id"], arn=spec["Arn"], spec=dict(spec)))
 
         def change(current: Rule) -> Rule:
             by_id = {target.id: target for target in current.targets}
@@ -289,3 +273,16 @@ class RuleService:
     ) -> tuple[list[Target], str | None]:
         rule = await self.get(rule_name, bus_name_or_arn)
         return page_list(rule.targets, token, limit)
+
+
+def _target_problem(spec: dict[str, Any]) -> str | None:
+    """Why one target cannot be accepted; other targets of the request still can."""
+    if not _ARN.fullmatch(spec["Arn"]):
+        return f"Target {spec['Id']}: Arn {spec['Arn']} is not a valid ARN."
+    dead_letter = (spec.get("DeadLetterConfig") or {}).get("Arn")
+    if dead_letter is not None and not _SQS_ARN.fullmatch(dead_letter):
+        return (
+            f"Target {spec['Id']}: DeadLetterConfig Arn {dead_letter} is not the ARN of an "
+            "SQS queue."
+        )
+    return None
