@@ -1,0 +1,1 @@
+"""Routing matched events to targets."""
