@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGES=(
     "redis-server redis-server"
+    "javac default-jdk-headless"
+    "/usr/share/java/jackson-databind.jar libjackson2-databind-java"
+    "go golang-go"
+    "npm npm"
 )
 missing=()
 for line in "${PACKAGES[@]}"; do
@@ -24,4 +28,8 @@ if [ ${#missing[@]} -gt 0 ]; then
         echo "missing system packages: ${missing[*]} (install them, or run as root)" >&2
         exit 1
     fi
+fi
+# The TypeScript compiler the codegen tests run, pinned, in a gitignored folder of the repo.
+if [ ! -x .toolchains/typescript/node_modules/.bin/tsc ]; then
+    npm install --silent --no-audit --no-fund --prefix .toolchains/typescript typescript@5.9.3
 fi
