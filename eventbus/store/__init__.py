@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from eventbus.store.base import LogEntry, Store
+from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
 
-__all__ = ["LogEntry", "Store", "open_store"]
+__all__ = ["LogEntry", "QueueMessage", "QueueStats", "Store", "open_store"]
 
 
 def open_store(url: str) -> Store:

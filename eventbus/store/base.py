@@ -6,6 +6,9 @@ Two things live in a store:
   schemas) grouped by *kind* and addressed by a string key. Keys of one kind are listed
   in byte order, which gives stable pagination. Updates that read before they write go
   through ``replace`` (compare-and-set) so concurrent processes never lose a write.
+* **Queues**: durable messages with delays and visibility timeouts, as Amazon SQS has
+  them: a received message is invisible for a while and comes back unless deleted with
+  the receipt of that receive. They carry deliveries, retries and the SQS-compatible queues.
 * **Logs**: durable, append-only streams (one per bus, later queues) read by consumer
   groups with at-least-once semantics: an entry read by a consumer stays *pending* until
   it is acknowledged; a pending entry idle for longer than a visibility timeout can be
@@ -30,6 +33,31 @@ class LogEntry:
     data: bytes
     #: How many times this entry has been handed to a consumer, this time included.
     deliveries: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMessage:
+    """One message of a queue as a receiver gets it."""
+
+    id: str
+    #: Proves this receive; only the latest receipt of a message can delete it or change
+    #: its visibility.
+    receipt: str
+    data: bytes
+    #: How many times the message has been received, this time included.
+    receive_count: int
+    #: When the message was enqueued, and first received (epoch seconds).
+    sent_at: float
+    first_received_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    visible: int
+    #: Received and not yet visible again.
+    in_flight: int
+    #: Enqueued with a delay that has not passed yet.
+    delayed: int
 
 
 class Store(abc.ABC):
@@ -123,6 +151,39 @@ class Store(abc.ABC):
         self, log: str, *, after: str | None = None, count: int = 100
     ) -> list[LogEntry]:
         """Entries after ``after`` (from the start when None), without any group."""
+
+    # -- queues --------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    async def enqueue(self, queue: str, items: Sequence[tuple[bytes, float]]) -> list[str]:
+        """Durably add messages, each ``(data, delay_seconds)``, in one step; their ids."""
+
+    @abc.abstractmethod
+    async def receive(
+        self, queue: str, *, max_messages: int, visibility: float, wait: float = 0.0
+    ) -> list[QueueMessage]:
+        """Take up to ``max_messages`` visible messages, oldest first, and hide them for
+        ``visibility`` seconds (each gets a new receipt).
+
+        When none is visible, wait up to ``wait`` seconds for one (enqueued by any process,
+        or becoming visible when its delay or visibility timeout ends).
+        """
+
+    @abc.abstractmethod
+    async def delete_message(self, queue: str, receipt: str) -> bool:
+        """Delete the message of this receipt; False if the receipt is not its latest."""
+
+    @abc.abstractmethod
+    async def change_visibility(self, queue: str, receipt: str, timeout: float) -> bool:  # noqa: ASYNC109 - a visibility timeout, not a call timeout
+        """Make the message of this receipt visible again after ``timeout`` seconds (0: now)."""
+
+    @abc.abstractmethod
+    async def purge(self, queue: str) -> int:
+        """Delete every message of a queue; how many there were."""
+
+    @abc.abstractmethod
+    async def queue_stats(self, queue: str) -> QueueStats:
+        """Counts of visible, in-flight and delayed messages."""
 
     # -- lifecycle -----------------------------------------------------------------------
 

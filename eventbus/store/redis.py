@@ -15,23 +15,42 @@ stream; consumer groups, pending entries and delivery counts are Redis's own, so
 are stream ids (``"1700000000000-0"``), increasing when compared as (milliseconds,
 sequence) integer pairs, not as strings.
 
-How durable an append is depends on the server's persistence settings (AOF, fsync).
+A queue is a sorted set of message ids scored by when each becomes visible, beside hashes
+of their data and of what receiving changes (count, first receive, latest receipt); every
+operation is one Lua script, so a receive hides the messages it takes before anyone else can
+look. Ids come from one counter, zero-padded so that messages visible at the same moment sort
+in enqueue order; a receipt is ``<id>.<random token>``. Times are the client's wall clock,
+written as decimal strings: Lua would round numbers to 14 digits. Receivers waiting for a
+message are woken by a pub/sub channel that enqueues publish to (one subscription per
+store), and look again at least every ``poll_interval`` in case a notice was lost.
+
+Deletes of messages are group-committed like appends, since a worker deletes each message
+it handled, concurrently.
+
+How durable an append or an enqueue is depends on the server's persistence settings (AOF,
+fsync).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import secrets
+import time
 from collections.abc import Sequence
 from typing import Any, Literal, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from redis.asyncio import Redis
-from redis.exceptions import ResponseError
+from redis.exceptions import RedisError, ResponseError
 
 from eventbus.store import redis_keys as keys
-from eventbus.store.base import LogEntry, Store
+from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
 
 __all__ = ["RedisStore"]
+
+log = logging.getLogger(__name__)
 
 # Every script gets KEYS = [values hash, index sorted set] and ARGV[1] = document key.
 _PUT = """
@@ -115,12 +134,116 @@ end
 return out
 """
 
+# Queue scripts get KEYS = [queue, data, meta, received] (see redis_keys), except where said.
+# A meta value is "<receive count> <sent at> <first received at or -> <latest receipt or ->".
+
+# KEYS[4] is the id counter. ARGV: wake-up channel, wake-up notice, sent at, then data and
+# visible-at for each message. Returns the new ids.
+_ENQUEUE = """
+local n = (#ARGV - 3) / 2
+local last = redis.call('INCRBY', KEYS[4], n) - n
+local ids = {}
+for i = 4, #ARGV, 2 do
+    last = last + 1
+    local id = string.format('%016x', last)
+    redis.call('HSET', KEYS[2], id, ARGV[i])
+    redis.call('HSET', KEYS[3], id, '0 ' .. ARGV[3] .. ' - -')
+    redis.call('ZADD', KEYS[1], ARGV[i + 1], id)
+    ids[#ids + 1] = id
+end
+redis.call('PUBLISH', ARGV[1], ARGV[2])
+return ids
+"""
+
+# ARGV: now, hidden until, how many at most, receipt token. Returns '' then id, receipt,
+# data, receive count, sent at, first received at for each message taken; when none is
+# visible, only when the next one will be ('' when the queue is empty).
+_RECEIVE = """
+local ids = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[3])
+if #ids == 0 then
+    local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    return {next[2] or ''}
+end
+local out = {''}
+for _, id in ipairs(ids) do
+    local meta = redis.call('HGET', KEYS[3], id)
+    local count, sent, first = string.match(meta, '^(%d+) (%S+) (%S+)')
+    count = tonumber(count) + 1
+    if first == '-' then
+        first = ARGV[1]
+    end
+    local receipt = id .. '.' .. ARGV[4]
+    redis.call('HSET', KEYS[3], id, count .. ' ' .. sent .. ' ' .. first .. ' ' .. receipt)
+    redis.call('ZADD', KEYS[1], ARGV[2], id)
+    redis.call('ZADD', KEYS[4], ARGV[2], id)
+    local data = redis.call('HGET', KEYS[2], id)
+    for _, value in ipairs({id, receipt, data, count, sent, first}) do
+        out[#out + 1] = value
+    end
+end
+return out
+"""
+
+# Deletes are group-committed, so KEYS are those of every queue involved, four by four.
+# ARGV: for each message, the position of its queue's first key, its id and the receipt.
+# Returns 1 (deleted) or 0 (not the latest receipt) for each.
+_DELETE_MESSAGES = """
+local out = {}
+for i = 1, #ARGV, 3 do
+    local k, id = tonumber(ARGV[i]), ARGV[i + 1]
+    local meta = redis.call('HGET', KEYS[k + 2], id)
+    if meta and string.match(meta, '(%S+)$') == ARGV[i + 2] then
+        redis.call('ZREM', KEYS[k], id)
+        redis.call('ZREM', KEYS[k + 3], id)
+        redis.call('HDEL', KEYS[k + 1], id)
+        redis.call('HDEL', KEYS[k + 2], id)
+        out[#out + 1] = 1
+    else
+        out[#out + 1] = 0
+    end
+end
+return out
+"""
+
+# ARGV: id, receipt, visible at, wake-up channel, wake-up notice.
+_CHANGE_VISIBILITY = """
+local meta = redis.call('HGET', KEYS[3], ARGV[1])
+if not meta or string.match(meta, '(%S+)$') ~= ARGV[2] then
+    return 0
+end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[3], ARGV[1])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+"""
+
+_PURGE = """
+local count = redis.call('ZCARD', KEYS[1])
+redis.call('DEL', unpack(KEYS))
+return count
+"""
+
+# ARGV: now. Returns visible, in flight, delayed.
+_QUEUE_STATS = """
+local visible = redis.call('ZCOUNT', KEYS[1], '-inf', ARGV[1])
+local hidden = redis.call('ZCARD', KEYS[1]) - visible
+local in_flight = redis.call('ZCOUNT', KEYS[4], '(' .. ARGV[1], '+inf')
+return {visible, in_flight, hidden - in_flight}
+"""
+
+#: How long the wake-up listener waits before subscribing again after losing Redis.
+_RESUBSCRIBE_DELAY = 0.5
+
 
 #: Redis serves nobody else while a script runs, so one call takes this many batches at most.
 _MAX_BATCHES_PER_CALL = 256
 
 #: One caller's append waiting for the group commit: log, entries, and the ids' future.
 _Append = tuple[str, list[bytes], asyncio.Future[list[str]]]
+
+#: One caller's delete waiting for the group commit: queue, message id, receipt, and whether
+#: it was deleted.
+_Delete = tuple[str, str, str, asyncio.Future[bool]]
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -162,8 +285,29 @@ def _is_no_group(exc: ResponseError) -> bool:
     return "NOGROUP" in str(exc)
 
 
+def _receipt_id(receipt: str) -> str | None:
+    """The message a receipt names (it still has to match the stored one), or None."""
+    message_id, dot, token = receipt.partition(".")
+    if not (dot and token and len(message_id) == 16):
+        return None
+    try:
+        int(message_id, 16)
+    except ValueError:
+        return None
+    return message_id
+
+
+def _seconds(value: float) -> str:
+    """A time as Redis and the scripts take it: exact, never rounded by Lua."""
+    return repr(float(value))
+
+
 class RedisStore(Store):
     """The store on a Redis server; see the module docstring."""
+
+    #: Seconds a waiting receive sleeps at most without a wake-up notice: the safety net
+    #: for notices lost while the subscription was being restored.
+    poll_interval: float = 1.0
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -177,8 +321,21 @@ class RedisStore(Store):
         self._scan = self._redis.register_script(_SCAN)
         self._claim = self._redis.register_script(_CLAIM)
         self._append = self._redis.register_script(_APPEND)
+        self._enqueue = self._redis.register_script(_ENQUEUE)
+        self._receive = self._redis.register_script(_RECEIVE)
+        self._delete_messages = self._redis.register_script(_DELETE_MESSAGES)
+        self._change_visibility = self._redis.register_script(_CHANGE_VISIBILITY)
+        self._purge = self._redis.register_script(_PURGE)
+        self._queue_stats = self._redis.register_script(_QUEUE_STATS)
         self._appends: list[_Append] = []  # waiting for the next group commit
         self._committer: asyncio.Task[None] | None = None
+        self._deletes: list[_Delete] = []  # waiting for the next group commit
+        self._deleter: asyncio.Task[None] | None = None
+        self._queue_wakeups: dict[str, asyncio.Event] = {}
+        self._listener: asyncio.Task[None] | None = None  # started by the first waiting receive
+        self._subscribed = asyncio.Event()  # set while wake-up notices arrive
+        # Signs this store's notices: it wakes its own receivers without waiting for them.
+        self._sender = secrets.token_hex(8)
         self._closed = False
 
     async def open(self) -> None:
@@ -192,9 +349,12 @@ class RedisStore(Store):
         if self._closed:
             return
         self._closed = True
-        while self._committer is not None:
+        while self._committer is not None or self._deleter is not None:
             # asyncio.wait, unlike awaiting the task, does not cancel it if we are cancelled.
-            await asyncio.wait({self._committer})
+            await asyncio.wait({t for t in (self._committer, self._deleter) if t})
+        if self._listener is not None:
+            self._listener.cancel()
+            await asyncio.wait({self._listener})
         await self._redis.aclose()
 
     # -- documents -----------------------------------------------------------------------
@@ -380,3 +540,206 @@ class RedisStore(Store):
             keys.log(self.prefix, log), min="-" if after is None else f"({after}", count=count
         )
         return _log_entries(entries)
+
+    # -- queues --------------------------------------------------------------------------
+
+    def _queue_keys(self, queue: str) -> list[str]:
+        return [
+            keys.queue(self.prefix, queue),
+            keys.queue_data(self.prefix, queue),
+            keys.queue_meta(self.prefix, queue),
+            keys.queue_received(self.prefix, queue),
+        ]
+
+    def _notice(self, queue: str) -> str:
+        """What this store publishes when ``queue`` has a message for waiting receivers."""
+        return f"{self._sender} {queue}"
+
+    def _notify_queue(self, queue: str) -> None:
+        event = self._queue_wakeups.pop(queue, None)
+        if event is not None:
+            event.set()
+
+    def _notify_all_queues(self) -> None:
+        events, self._queue_wakeups = self._queue_wakeups, {}
+        for event in events.values():
+            event.set()
+
+    async def _listen(self) -> None:
+        """Turn wake-up notices into local events, for as long as the store is open."""
+        pubsub = self._redis.pubsub()
+        try:
+            while True:
+                try:
+                    if not pubsub.subscribed:
+                        await pubsub.subscribe(keys.queue_wakeups(self.prefix))
+                    message: Any = await pubsub.get_message(timeout=None)
+                except (RedisError, OSError) as exc:
+                    self._subscribed.clear()
+                    log.warning("queue wake-up channel lost, receivers poll meanwhile: %s", exc)
+                    self._notify_all_queues()
+                    await asyncio.sleep(_RESUBSCRIBE_DELAY)
+                    continue
+                if message is None:
+                    continue
+                if message["type"] == "subscribe":
+                    # Also after redis-py reconnected on its own: notices published while
+                    # nobody listened are lost, so every waiting receiver looks again.
+                    self._subscribed.set()
+                    self._notify_all_queues()
+                elif message["type"] == "message":
+                    sender, _, queue = message["data"].decode().partition(" ")
+                    if sender != self._sender:
+                        self._notify_queue(queue)
+        finally:
+            self._subscribed.clear()
+            await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
+
+    async def enqueue(self, queue: str, items: Sequence[tuple[bytes, float]]) -> list[str]:
+        # Converted here so that a bad item fails before anything is written.
+        batch = [(bytes(data), float(delay)) for data, delay in items]
+        if not batch:
+            return []
+        now = time.time()
+        args: list[bytes | str] = [keys.queue_wakeups(self.prefix), self._notice(queue)]
+        args.append(_seconds(now))
+        for data, delay in batch:
+            args += [data, _seconds(now + delay)]
+        ids: list[bytes] = await self._enqueue(
+            keys=[*self._queue_keys(queue)[:3], keys.queue_ids(self.prefix)], args=args
+        )
+        # Receivers of this process need not wait for the notice to come back from Redis.
+        self._notify_queue(queue)
+        return [message_id.decode() for message_id in ids]
+
+    async def receive(
+        self, queue: str, *, max_messages: int, visibility: float, wait: float = 0.0
+    ) -> list[QueueMessage]:
+        if max_messages < 1:
+            raise ValueError(f"max_messages must be at least 1, not {max_messages}")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            # Taken before looking, so a notice arriving in between still wakes us.
+            wakeup = self._queue_wakeups.setdefault(queue, asyncio.Event())
+            now = time.time()
+            reply: list[Any] = await self._receive(
+                keys=self._queue_keys(queue),
+                args=[
+                    _seconds(now),
+                    _seconds(now + visibility),
+                    max_messages,
+                    secrets.token_urlsafe(12),
+                ],
+            )
+            if len(reply) > 1:
+                return [
+                    QueueMessage(
+                        id=reply[i].decode(),
+                        receipt=reply[i + 1].decode(),
+                        data=reply[i + 2],
+                        receive_count=int(reply[i + 3]),
+                        sent_at=float(reply[i + 4]),
+                        first_received_at=float(reply[i + 5]),
+                    )
+                    for i in range(1, len(reply), 6)
+                ]
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return []
+            pause = min(remaining, self.poll_interval)
+            if reply[0]:
+                pause = min(pause, max(float(reply[0]) - time.time(), 0.0))
+            if self._subscribed.is_set():
+                awaited = wakeup
+            else:
+                # Notices are not heard yet: wait until they are, then look again, as a
+                # message may have arrived before the subscription.
+                if self._closed:
+                    raise RuntimeError("the Redis store is closed")
+                if self._listener is None or self._listener.done():
+                    self._listener = loop.create_task(self._listen())
+                awaited = self._subscribed
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(pause):
+                    await awaited.wait()
+
+    async def delete_message(self, queue: str, receipt: str) -> bool:
+        message_id = _receipt_id(receipt)
+        if message_id is None:
+            return False
+        if self._closed:
+            raise RuntimeError("the Redis store is closed")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[bool] = loop.create_future()
+        self._deletes.append((queue, message_id, receipt, done))
+        if self._deleter is None:
+            self._deleter = loop.create_task(self._commit_deletes())
+        return await done
+
+    async def _commit_deletes(self) -> None:
+        """Send queued deletes, all that queued up meanwhile in each script call."""
+        try:
+            while self._deletes:
+                group = self._deletes[:_MAX_BATCHES_PER_CALL]
+                del self._deletes[:_MAX_BATCHES_PER_CALL]
+                queues = list(dict.fromkeys(queue for queue, _, _, _ in group))
+                first_key = {queue: 1 + 4 * i for i, queue in enumerate(queues)}
+                args: list[str | int] = []
+                for queue, message_id, receipt, _ in group:
+                    args += [first_key[queue], message_id, receipt]
+                try:
+                    deleted: list[int] = await self._delete_messages(
+                        keys=[key for queue in queues for key in self._queue_keys(queue)],
+                        args=args,
+                    )
+                except asyncio.CancelledError:
+                    for *_, done in group + self._deletes:
+                        done.cancel()
+                    self._deletes = []
+                    raise
+                except Exception as exc:
+                    for *_, done in group:
+                        if not done.done():
+                            done.set_exception(exc)
+                    continue
+                for (*_, done), result in zip(group, deleted, strict=True):
+                    if not done.done():
+                        done.set_result(bool(result))
+        finally:
+            self._deleter = None
+
+    # The interface's parameter name: not an asyncio-style deadline for this call.
+    async def change_visibility(
+        self,
+        queue: str,
+        receipt: str,
+        timeout: float,  # noqa: ASYNC109
+    ) -> bool:
+        message_id = _receipt_id(receipt)
+        if message_id is None:
+            return False
+        changed = bool(
+            await self._change_visibility(
+                keys=self._queue_keys(queue),
+                args=[
+                    message_id,
+                    receipt,
+                    _seconds(time.time() + timeout),
+                    keys.queue_wakeups(self.prefix),
+                    self._notice(queue),
+                ],
+            )
+        )
+        if changed:
+            self._notify_queue(queue)
+        return changed
+
+    async def purge(self, queue: str) -> int:
+        return int(await self._purge(keys=self._queue_keys(queue)))
+
+    async def queue_stats(self, queue: str) -> QueueStats:
+        visible, in_flight, delayed = await self._queue_stats(
+            keys=self._queue_keys(queue), args=[_seconds(time.time())]
+        )
+        return QueueStats(visible=int(visible), in_flight=int(in_flight), delayed=int(delayed))

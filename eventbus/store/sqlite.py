@@ -10,13 +10,22 @@ open the same file; writers wait for each other (``busy_timeout``).
 One connection, owned by one worker thread, runs every statement; the async methods hand
 their work to that thread and await it, so the event loop never blocks on disk. Appends
 are group-committed: appends that arrive while a commit is running are written together by
-the next transaction, which is what makes many small appends cheap.
+the next transaction, which is what makes many small appends cheap. Queue writes (enqueue,
+delete, change of visibility) are group-committed the same way, among themselves.
 
 Logs: every entry gets the next value of one store-wide sequence (``AUTOINCREMENT``, so a
 value is never reused). An entry id is that integer in decimal, e.g. ``"42"``; ids of one
 log increase when read as integers (not as strings: ``"10" < "9"``). Consumer groups keep
 the last sequence handed out; entries handed out and not yet acknowledged are rows of
 ``log_pending``, moved there in the same transaction that advances the group.
+
+Queues: a message is a row of ``queue_messages`` with the wall-clock time it becomes visible
+(``visible_at``); receiving one moves that time ``visibility`` seconds ahead and stores a new
+receipt in the same transaction, so two receivers never get the same message while it is
+hidden. A message id is its row's sequence number in decimal; a receipt is
+``<id>.<random token>``, so deleting or changing visibility finds the row by primary key and
+then compares the whole receipt. Receivers waiting for messages are woken at once by enqueues
+through this store, and poll for those of other processes.
 """
 
 from __future__ import annotations
@@ -24,14 +33,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Concatenate, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
 
-from eventbus.store.base import LogEntry, Store
+from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
 
 __all__ = ["SqliteStore"]
 
@@ -40,7 +50,8 @@ T = TypeVar("T")
 
 _URL_SCHEME = "sqlite:///"
 _MEMORY = ":memory:"
-_SCHEMA_VERSION = 1
+# 2: queues. Older files upgrade by running _SCHEMA again, which only adds what is missing.
+_SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -79,6 +90,19 @@ CREATE TABLE IF NOT EXISTS log_pending (
     deliveries   INTEGER NOT NULL,
     PRIMARY KEY (log, grp, seq)
 );
+-- Times are epoch seconds. receipt is NULL (and receive_count 0) until the first receive.
+CREATE TABLE IF NOT EXISTS queue_messages (
+    seq               INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue             TEXT NOT NULL,
+    data              BLOB NOT NULL,
+    sent_at           REAL NOT NULL,
+    visible_at        REAL NOT NULL,
+    receive_count     INTEGER NOT NULL DEFAULT 0,
+    first_received_at REAL,
+    receipt           TEXT
+);
+-- Receivers take the messages visible longest first, seq breaking ties (one batch).
+CREATE INDEX IF NOT EXISTS queue_messages_by_visibility ON queue_messages (queue, visible_at);
 """
 
 
@@ -94,6 +118,14 @@ def _path_from_url(url: str) -> str:
 def _now_ms() -> int:
     # Wall-clock time, because other processes compare it with theirs.
     return time.time_ns() // 1_000_000
+
+
+def _receipt_seq(receipt: str) -> int | None:
+    """The message a receipt names (it still has to match the stored one), or None."""
+    seq, dot, token = receipt.partition(".")
+    if not (dot and token and seq.isdecimal()):
+        return None
+    return int(seq)
 
 
 def _prefix_end(prefix: str) -> str | None:
@@ -299,10 +331,12 @@ class _Database:
         return [LogEntry(str(seq), bytes(data)) for seq, data in rows]
 
     def ack(self, log: str, group: str, ids: Sequence[str]) -> int:
-        cursor = self.conn.executemany(
-            "DELETE FROM log_pending WHERE log = ? AND grp = ? AND seq = ?",
-            [(log, group, int(entry_id)) for entry_id in ids],
-        )
+        # One transaction for the batch: in autocommit mode each DELETE would commit alone.
+        with self.transaction():
+            cursor = self.conn.executemany(
+                "DELETE FROM log_pending WHERE log = ? AND grp = ? AND seq = ?",
+                [(log, group, int(entry_id)) for entry_id in ids],
+            )
         return cursor.rowcount
 
     def claim_stale(
@@ -347,9 +381,101 @@ class _Database:
         )
         return [LogEntry(str(seq), bytes(data)) for seq, data in rows]
 
+    # -- queues --------------------------------------------------------------------------
+
+    def queue_writes(self, writes: Sequence[Callable[[_Database], object]]) -> list[object]:
+        """Run several callers' queue writes in one transaction; their results, in order."""
+        with self.transaction():
+            return [write(self) for write in writes]
+
+    def enqueue(self, queue: str, items: Sequence[tuple[bytes, float]]) -> list[str]:
+        """Insert messages; the caller provides the transaction (see ``queue_writes``)."""
+        now = time.time()
+        return [
+            str(
+                self.conn.execute(
+                    "INSERT INTO queue_messages (queue, data, sent_at, visible_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    (queue, data, now, now + delay),
+                ).lastrowid
+            )
+            for data, delay in items
+        ]
+
+    def receive(
+        self, queue: str, max_messages: int, visibility: float
+    ) -> tuple[list[QueueMessage], float | None]:
+        """Messages taken, or when there are none, when the next one becomes visible."""
+        now = time.time()
+        # Look before taking the write lock, as read_group does: a waiting receiver polls.
+        (next_visible,) = self.conn.execute(
+            "SELECT min(visible_at) FROM queue_messages WHERE queue = ?", (queue,)
+        ).fetchone()
+        if next_visible is None or next_visible > now:
+            return [], next_visible
+        hidden_until = now + visibility
+        with self.transaction():
+            rows = self.conn.execute(
+                "SELECT seq, data, sent_at, receive_count + 1, coalesce(first_received_at, ?)"
+                " FROM queue_messages WHERE queue = ? AND visible_at <= ?"
+                " ORDER BY visible_at, seq LIMIT ?",
+                (now, queue, now, max_messages),
+            ).fetchall()
+            messages = [
+                QueueMessage(
+                    id=str(seq),
+                    receipt=f"{seq}.{secrets.token_urlsafe(12)}",
+                    data=bytes(data),
+                    receive_count=int(count),
+                    sent_at=float(sent_at),
+                    first_received_at=float(first),
+                )
+                for seq, data, sent_at, count, first in rows
+            ]
+            self.conn.executemany(
+                "UPDATE queue_messages SET visible_at = ?, receipt = ?, receive_count = ?,"
+                " first_received_at = ? WHERE seq = ?",
+                [
+                    (hidden_until, m.receipt, m.receive_count, m.first_received_at, int(m.id))
+                    for m in messages
+                ],
+            )
+        return messages, None
+
+    def delete_message(self, queue: str, seq: int, receipt: str) -> bool:
+        cursor = self.conn.execute(
+            "DELETE FROM queue_messages WHERE seq = ? AND queue = ? AND receipt = ?",
+            (seq, queue, receipt),
+        )
+        return cursor.rowcount == 1
+
+    def change_visibility(self, queue: str, seq: int, receipt: str, timeout: float) -> bool:
+        cursor = self.conn.execute(
+            "UPDATE queue_messages SET visible_at = ? WHERE seq = ? AND queue = ? AND receipt = ?",
+            (time.time() + timeout, seq, queue, receipt),
+        )
+        return cursor.rowcount == 1
+
+    def purge(self, queue: str) -> int:
+        return self.conn.execute("DELETE FROM queue_messages WHERE queue = ?", (queue,)).rowcount
+
+    def queue_stats(self, queue: str) -> QueueStats:
+        visible, in_flight, delayed = self.conn.execute(
+            "SELECT coalesce(sum(visible_at <= ?1), 0),"
+            " coalesce(sum(visible_at > ?1 AND receive_count > 0), 0),"
+            " coalesce(sum(visible_at > ?1 AND receive_count = 0), 0)"
+            " FROM queue_messages WHERE queue = ?2",
+            (time.time(), queue),
+        ).fetchone()
+        return QueueStats(visible=int(visible), in_flight=int(in_flight), delayed=int(delayed))
+
 
 #: One caller's append waiting for the group commit: log, entries, and the ids' future.
 _Append = tuple[str, list[bytes], asyncio.Future[list[str]]]
+
+#: One caller's queue write waiting for the group commit: the write, the queue whose
+#: receivers to wake once it is committed (None: nobody), and the result's future.
+_QueueWrite = tuple[Callable[[_Database], Any], str | None, asyncio.Future[Any]]
 
 
 class SqliteStore(Store):
@@ -366,7 +492,10 @@ class SqliteStore(Store):
         self._db: _Database | None = None  # touched on the worker thread only
         self._appends: list[_Append] = []  # waiting for the next group commit
         self._committer: asyncio.Task[None] | None = None
+        self._queue_writes: list[_QueueWrite] = []  # waiting for the next group commit
+        self._queue_committer: asyncio.Task[None] | None = None
         self._wakeups: dict[str, asyncio.Event] = {}
+        self._queue_wakeups: dict[str, asyncio.Event] = {}  # apart: a queue may share a log's name
         self._closed = False
 
     # -- plumbing ------------------------------------------------------------------------
@@ -415,9 +544,9 @@ class SqliteStore(Store):
         if self._closed:
             return
         self._closed = True
-        while self._committer is not None:
+        while self._committer is not None or self._queue_committer is not None:
             # asyncio.wait, unlike awaiting the task, does not cancel it if we are cancelled.
-            await asyncio.wait({self._committer})
+            await asyncio.wait({t for t in (self._committer, self._queue_committer) if t})
         try:
             await self._in_worker(self._close_db)
         finally:
@@ -541,3 +670,115 @@ class SqliteStore(Store):
         self, log: str, *, after: str | None = None, count: int = 100
     ) -> list[LogEntry]:
         return await self._run(_Database.read_range, log, after, count)
+
+    # -- queues --------------------------------------------------------------------------
+
+    def _notify_queue(self, queue: str) -> None:
+        event = self._queue_wakeups.pop(queue, None)
+        if event is not None:
+            event.set()
+
+    async def _write_queue(self, write: Callable[[_Database], T], wakes: str | None) -> T:
+        """Run ``write`` in the next group commit of queue writes; wake ``wakes`` after."""
+        if self._closed:
+            raise RuntimeError(f"the store {self.url} is closed")
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[Any] = loop.create_future()
+        self._queue_writes.append((write, wakes, done))
+        if self._queue_committer is None:
+            self._queue_committer = loop.create_task(self._commit_queue_writes())
+        return cast("T", await done)
+
+    async def _commit_queue_writes(self) -> None:
+        """Commit queued queue writes, all that queued up meanwhile in each transaction."""
+        try:
+            while self._queue_writes:
+                group, self._queue_writes = self._queue_writes, []
+                try:
+                    results = await self._run(
+                        _Database.queue_writes, [write for write, _, _ in group]
+                    )
+                except asyncio.CancelledError:
+                    for *_, done in group + self._queue_writes:
+                        done.cancel()
+                    self._queue_writes = []
+                    raise
+                except Exception as exc:
+                    # Inputs are checked before they queue up, so this is the database
+                    # failing, and the whole transaction with it.
+                    for *_, done in group:
+                        if not done.done():
+                            done.set_exception(exc)
+                    continue
+                for (_, _, done), result in zip(group, results, strict=True):
+                    if not done.done():
+                        done.set_result(result)
+                for queue in {queue for _, queue, _ in group if queue is not None}:
+                    self._notify_queue(queue)
+        finally:
+            self._queue_committer = None
+
+    async def enqueue(self, queue: str, items: Sequence[tuple[bytes, float]]) -> list[str]:
+        # Converted here so that a bad item fails its own caller before anything is written.
+        batch = [(bytes(data), float(delay)) for data, delay in items]
+        if not batch:
+            return []
+        return await self._write_queue(
+            functools.partial(_Database.enqueue, queue=queue, items=batch), queue
+        )
+
+    async def receive(
+        self, queue: str, *, max_messages: int, visibility: float, wait: float = 0.0
+    ) -> list[QueueMessage]:
+        if max_messages < 1:
+            raise ValueError(f"max_messages must be at least 1, not {max_messages}")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            # Taken before looking, so an enqueue landing in between still wakes us.
+            wakeup = self._queue_wakeups.setdefault(queue, asyncio.Event())
+            messages, next_visible = await self._run(
+                _Database.receive, queue, max_messages, visibility
+            )
+            remaining = deadline - loop.time()
+            if messages or remaining <= 0:
+                return messages
+            pause = min(remaining, self.poll_interval)
+            if next_visible is not None:
+                pause = min(pause, max(next_visible - time.time(), 0.0))
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(pause):
+                    await wakeup.wait()
+
+    async def delete_message(self, queue: str, receipt: str) -> bool:
+        seq = _receipt_seq(receipt)
+        if seq is None:
+            return False
+        write = functools.partial(_Database.delete_message, queue=queue, seq=seq, receipt=receipt)
+        return await self._write_queue(write, None)
+
+    # The interface's parameter name: not an asyncio-style deadline for this call.
+    async def change_visibility(
+        self,
+        queue: str,
+        receipt: str,
+        timeout: float,  # noqa: ASYNC109
+    ) -> bool:
+        seq = _receipt_seq(receipt)
+        if seq is None:
+            return False
+        write = functools.partial(
+            _Database.change_visibility,
+            queue=queue,
+            seq=seq,
+            receipt=receipt,
+            timeout=float(timeout),
+        )
+        # Receivers are woken as a waiting one may have planned to sleep past the new time.
+        return await self._write_queue(write, queue)
+
+    async def purge(self, queue: str) -> int:
+        return await self._run(_Database.purge, queue)
+
+    async def queue_stats(self, queue: str) -> QueueStats:
+        return await self._run(_Database.queue_stats, queue)

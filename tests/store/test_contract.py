@@ -21,7 +21,7 @@ from typing import TypeVar
 import pytest
 import redis.asyncio
 
-from eventbus.store import Store, open_store, redis_keys
+from eventbus.store import QueueStats, Store, open_store, redis_keys
 from eventbus.store.redis import RedisStore
 from eventbus.store.sqlite import SqliteStore
 
@@ -484,6 +484,288 @@ class TestReopening:
             assert position(new[0]) > position(ids[-1])
         finally:
             await reopened.close()
+
+
+# -- queues --------------------------------------------------------------------------------
+
+QUEUE = "deliveries"
+
+
+class TestQueues:
+    """What the delivery workers and the SQS-compatible queues count on."""
+
+    async def test_receive_takes_the_oldest_and_hides_them(self, store: Store) -> None:
+        ids = await store.enqueue(QUEUE, [(b"a", 0), (b"b", 0), (b"c", 0)])
+        later = await store.enqueue(QUEUE, [(b"d", 0)])
+        assert len(set(ids + later)) == 4
+        first = await store.receive(QUEUE, max_messages=2, visibility=60)
+        assert [(m.id, m.data, m.receive_count) for m in first] == [
+            (ids[0], b"a", 1),
+            (ids[1], b"b", 1),
+        ]
+        assert all(m.first_received_at >= m.sent_at > 0 for m in first)
+        rest = await store.receive(QUEUE, max_messages=10, visibility=60)
+        assert [m.data for m in rest] == [b"c", b"d"]
+        assert await store.receive(QUEUE, max_messages=10, visibility=60) == []
+        assert len({m.receipt for m in first + rest}) == 4
+
+    async def test_data_is_opaque_bytes(self, store: Store) -> None:
+        value = bytes(range(256)) + b" 0 - -"
+        await store.enqueue(QUEUE, [(value, 0)])
+        [message] = await store.receive(QUEUE, max_messages=1, visibility=60)
+        assert message.data == value
+
+    async def test_empty_batch(self, store: Store) -> None:
+        assert await store.enqueue(QUEUE, []) == []
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=0, delayed=0)
+
+    async def test_a_batch_is_all_or_nothing(self, store: Store) -> None:
+        with pytest.raises(TypeError):
+            await store.enqueue(QUEUE, [(b"fine", 0), ("not bytes", 0)])  # type: ignore[list-item]
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=0, delayed=0)
+
+    async def test_a_receiver_sees_a_whole_batch_or_none_of_it(self, store: Store) -> None:
+        receiver = asyncio.create_task(
+            store.receive(QUEUE, max_messages=10, visibility=60, wait=30)
+        )
+        await asyncio.sleep(0.05)
+        ids = await store.enqueue(QUEUE, [(str(i).encode(), 0) for i in range(5)])
+        assert [m.id for m in await asyncio.wait_for(receiver, 10)] == ids
+
+    async def test_a_delayed_message_waits_for_its_delay(self, store: Store) -> None:
+        [delayed] = await store.enqueue(QUEUE, [(b"later", 3600)])
+        [now] = await store.enqueue(QUEUE, [(b"now", 0)])
+        assert [m.id for m in await store.receive(QUEUE, max_messages=10, visibility=60)] == [now]
+        assert await store.receive(QUEUE, max_messages=10, visibility=60) == []
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=1, delayed=1)
+        assert delayed != now
+
+    async def test_an_expired_visibility_timeout_brings_the_message_back(
+        self, store: Store
+    ) -> None:
+        [message_id] = await store.enqueue(QUEUE, [(b"m", 0)])
+        [first] = await store.receive(QUEUE, max_messages=1, visibility=0.1)
+        [second] = await store.receive(QUEUE, max_messages=1, visibility=60, wait=30)
+        assert (second.id, second.data, second.receive_count) == (message_id, b"m", 2)
+        assert second.receipt != first.receipt
+        assert (second.sent_at, second.first_received_at) == (
+            first.sent_at,
+            first.first_received_at,
+        )
+        assert not await store.delete_message(QUEUE, first.receipt)
+        assert not await store.change_visibility(QUEUE, first.receipt, 0)
+        assert await store.delete_message(QUEUE, second.receipt)
+        assert not await store.delete_message(QUEUE, second.receipt)
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=0, delayed=0)
+
+    @pytest.mark.parametrize("receipt", ["", "nonsense", "1", "1.", ".x", "0000000000000001.x"])
+    async def test_made_up_receipts_are_refused(self, store: Store, receipt: str) -> None:
+        await store.enqueue(QUEUE, [(b"m", 0)])
+        await store.receive(QUEUE, max_messages=1, visibility=60)
+        assert not await store.delete_message(QUEUE, receipt)
+        assert not await store.change_visibility(QUEUE, receipt, 0)
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=1, delayed=0)
+
+    async def test_a_receipt_works_only_on_its_own_queue(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"m", 0)])
+        [message] = await store.receive(QUEUE, max_messages=1, visibility=60)
+        assert not await store.delete_message("other", message.receipt)
+        assert not await store.change_visibility("other", message.receipt, 0)
+        assert await store.delete_message(QUEUE, message.receipt)
+
+    async def test_change_visibility_to_zero_makes_it_visible_now(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"m", 0)])
+        [first] = await store.receive(QUEUE, max_messages=1, visibility=3600)
+        assert await store.change_visibility(QUEUE, first.receipt, 0)
+        [second] = await store.receive(QUEUE, max_messages=1, visibility=3600)
+        assert (second.id, second.receive_count) == (first.id, 2)
+
+    async def test_change_visibility_can_extend_a_timeout(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"m", 0)])
+        [message] = await store.receive(QUEUE, max_messages=1, visibility=0)
+        assert await store.change_visibility(QUEUE, message.receipt, 3600)
+        assert await store.receive(QUEUE, max_messages=1, visibility=60) == []
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=1, delayed=0)
+        # Changing the visibility keeps the receipt.
+        assert await store.delete_message(QUEUE, message.receipt)
+
+    async def test_stats(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"1", 0), (b"2", 0), (b"3", 0), (b"4", 3600)])
+        await store.enqueue("other", [(b"x", 0)])
+        await store.receive(QUEUE, max_messages=1, visibility=3600)
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=2, in_flight=1, delayed=1)
+        assert await store.queue_stats("never") == QueueStats(visible=0, in_flight=0, delayed=0)
+
+    async def test_purge(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"1", 0), (b"2", 3600)])
+        await store.enqueue("other", [(b"x", 0)])
+        [message] = await store.receive(QUEUE, max_messages=1, visibility=3600)
+        assert await store.purge(QUEUE) == 2
+        assert await store.queue_stats(QUEUE) == QueueStats(visible=0, in_flight=0, delayed=0)
+        assert not await store.delete_message(QUEUE, message.receipt)
+        assert await store.purge(QUEUE) == 0
+        assert await store.queue_stats("other") == QueueStats(visible=1, in_flight=0, delayed=0)
+        [again] = await store.enqueue(QUEUE, [(b"3", 0)])
+        assert again != message.id
+
+    async def test_queues_are_separate(self, store: Store) -> None:
+        await store.enqueue("a", [(b"1", 0)])
+        await store.enqueue("b", [(b"2", 0)])
+        assert [m.data for m in await store.receive("b", max_messages=10, visibility=60)] == [b"2"]
+        assert [m.data for m in await store.receive("a", max_messages=10, visibility=60)] == [b"1"]
+
+    async def test_concurrent_writes_each_get_their_own_answer(self, store: Store) -> None:
+        await store.enqueue("a", [(str(i).encode(), 0) for i in range(6)])
+        await store.enqueue("b", [(b"b", 0)])
+        a = await store.receive("a", max_messages=10, visibility=0)
+        [b] = await store.receive("b", max_messages=1, visibility=3600)
+        fresh = await store.receive("a", max_messages=3, visibility=3600)  # a[:3] again
+        results = await asyncio.gather(
+            *(store.delete_message("a", m.receipt) for m in a),  # stale for the first 3
+            store.delete_message("b", b.receipt),
+            store.change_visibility("a", fresh[0].receipt, 3600),
+            store.enqueue("a", [(b"new", 3600)]),
+        )
+        assert results[:7] == [False] * 3 + [True] * 4
+        assert results[7] is True
+        assert len(results[8]) == 1  # type: ignore[arg-type]
+        assert await store.queue_stats("a") == QueueStats(visible=0, in_flight=3, delayed=1)
+        assert await store.queue_stats("b") == QueueStats(visible=0, in_flight=0, delayed=0)
+
+    async def test_concurrent_receivers_never_get_the_same_message(self, store: Store) -> None:
+        ids = await store.enqueue(QUEUE, [(str(i).encode(), 0) for i in range(40)])
+
+        async def consume() -> list[str]:
+            got = []
+            while messages := await store.receive(QUEUE, max_messages=3, visibility=60):
+                got += [m.id for m in messages]
+            return got
+
+        received = await asyncio.gather(*(consume() for _ in range(4)))
+        flat = [message_id for got in received for message_id in got]
+        assert sorted(flat) == sorted(ids)
+
+    async def test_without_wait_an_empty_receive_returns_at_once(self, store: Store) -> None:
+        assert await store.receive(QUEUE, max_messages=1, visibility=60) == []
+
+    async def test_wait_gives_up(self, store: Store) -> None:
+        await store.enqueue(QUEUE, [(b"later", 3600)])
+        receive = store.receive(QUEUE, max_messages=1, visibility=60, wait=0.05)
+        assert await asyncio.wait_for(receive, 5) == []
+
+    async def test_wait_wakes_when_another_task_enqueues(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # Without polling, only the wake-up can end the wait in time.
+        monkeypatch.setattr(store, "poll_interval", 3600, raising=False)
+        receiver = asyncio.create_task(
+            store.receive(QUEUE, max_messages=10, visibility=60, wait=3600)
+        )
+        await asyncio.sleep(0.05)
+        assert not receiver.done()
+        ids = await store.enqueue(QUEUE, [(b"wake", 0)])
+        assert [m.id for m in await asyncio.wait_for(receiver, 5)] == ids
+
+    async def test_wait_wakes_when_another_store_enqueues(
+        self, store: Store, store_url: str
+    ) -> None:
+        other = open_store(store_url)  # as another process would
+        try:
+            await other.open()
+            receiver = asyncio.create_task(
+                store.receive(QUEUE, max_messages=10, visibility=60, wait=3600)
+            )
+            await asyncio.sleep(0.05)
+            ids = await other.enqueue(QUEUE, [(b"from elsewhere", 0)])
+            messages = await asyncio.wait_for(receiver, 5)
+        finally:
+            await other.close()
+        assert [m.id for m in messages] == ids
+
+    async def test_wait_wakes_when_a_delayed_message_becomes_visible(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(store, "poll_interval", 3600, raising=False)
+        ids = await store.enqueue(QUEUE, [(b"soon", 0.2)])
+        receive = store.receive(QUEUE, max_messages=10, visibility=60, wait=3600)
+        assert [m.id for m in await asyncio.wait_for(receive, 5)] == ids
+
+    async def test_wait_wakes_when_a_delay_is_set_after_it_began(
+        self, store: Store, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(store, "poll_interval", 3600, raising=False)
+        await store.enqueue(QUEUE, [(b"m", 0)])
+        [message] = await store.receive(QUEUE, max_messages=1, visibility=3600)
+        receiver = asyncio.create_task(
+            store.receive(QUEUE, max_messages=1, visibility=60, wait=3600)
+        )
+        await asyncio.sleep(0.05)
+        assert await store.change_visibility(QUEUE, message.receipt, 0.1)
+        [again] = await asyncio.wait_for(receiver, 5)
+        assert (again.id, again.receive_count) == (message.id, 2)
+
+    async def test_messages_survive_closing_and_reopening(
+        self, store: Store, store_url: str
+    ) -> None:
+        ids = await store.enqueue(QUEUE, [(b"1", 0), (b"2", 0), (b"3", 3600)])
+        [taken] = await store.receive(QUEUE, max_messages=1, visibility=3600)
+        await store.close()
+
+        reopened = open_store(store_url)
+        try:
+            await reopened.open()
+            assert await reopened.queue_stats(QUEUE) == QueueStats(1, 1, 1)
+            [second] = await reopened.receive(QUEUE, max_messages=10, visibility=60)
+            assert (second.id, second.data) == (ids[1], b"2")
+            assert await reopened.delete_message(QUEUE, taken.receipt)
+            new = await reopened.enqueue(QUEUE, [(b"4", 0)])
+            assert new[0] not in ids
+        finally:
+            await reopened.close()
+
+    async def test_a_schema_1_sqlite_file_gains_queues(self, tmp_path: Path) -> None:
+        path = tmp_path / "old.db"
+        store = SqliteStore(f"sqlite:///{path}")
+        try:
+            await store.put("bus", "default", b"{}")
+        finally:
+            await store.close()
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            conn.execute("DROP TABLE queue_messages")  # what schema 1 did not have
+            conn.execute("PRAGMA user_version = 1")
+            conn.commit()
+        store = SqliteStore(f"sqlite:///{path}")
+        try:
+            assert await store.get("bus", "default") == b"{}"
+            ids = await store.enqueue(QUEUE, [(b"m", 0)])
+            assert [m.id for m in await store.receive(QUEUE, max_messages=1, visibility=1)] == ids
+        finally:
+            await store.close()
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            assert conn.execute("PRAGMA user_version").fetchone() == (2,)
+
+    @pytest.mark.redis
+    async def test_redis_keys_are_named_by_redis_keys(
+        self, redis_store_url: str, redis_url: str
+    ) -> None:
+        store = RedisStore(redis_store_url)
+        client = redis.asyncio.Redis.from_url(redis_url)
+        try:
+            await store.enqueue(QUEUE, [(b"1", 0), (b"2", 0)])
+            await store.receive(QUEUE, max_messages=1, visibility=60)
+            pattern = redis_keys.namespace_pattern(store.prefix)
+            found = {key.decode() async for key in client.scan_iter(match=pattern)}
+        finally:
+            await client.aclose()
+            await store.close()
+        p = store.prefix
+        assert found == {
+            redis_keys.queue(p, QUEUE),
+            redis_keys.queue_data(p, QUEUE),
+            redis_keys.queue_meta(p, QUEUE),
+            redis_keys.queue_received(p, QUEUE),
+            redis_keys.queue_ids(p),
+        }
 
 
 # -- what only one backend promises --------------------------------------------------------
