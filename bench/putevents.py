@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from peers import peer_python  # noqa: E402
+from peers import peer_python
 
 ROOT = Path(__file__).resolve().parent.parent
 CONNECTIONS = 8
@@ -59,8 +59,9 @@ def wait_until_up(url: str, probe: bytes, target: str, timeout: float = 60.0) ->
     while time.monotonic() < deadline:
         try:
             request = urllib.request.Request(
-                url, data=probe, headers={"X-Amz-Target": target,
-                                          "Content-Type": "application/x-amz-json-1.1"}
+                url,
+                data=probe,
+                headers={"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1"},
             )
             with urllib.request.urlopen(request, timeout=2) as response:
                 if response.status == 200:
@@ -80,8 +81,12 @@ def body(batch: int) -> str:
             "currency": "EUR",
         }
     )
-    entry = {"Source": "shop", "DetailType": "Order Placed", "Detail": detail,
-             "EventBusName": "default"}
+    entry = {
+        "Source": "shop",
+        "DetailType": "Order Placed",
+        "Detail": detail,
+        "EventBusName": "default",
+    }
     return json.dumps({"Entries": [entry] * batch})
 
 
@@ -94,9 +99,22 @@ def run_wrk(url: str, batch: int, duration: int, workdir: Path) -> tuple[float, 
         'wrk.headers["X-Amz-Target"] = "AWSEvents.PutEvents"\n'
     )
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(CONNECTIONS), "-d", f"{duration}s", "--latency",
-         "-s", str(script), url],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t",
+            "2",
+            "-c",
+            str(CONNECTIONS),
+            "-d",
+            f"{duration}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
     def latency(label: str) -> float:
@@ -108,7 +126,9 @@ def run_wrk(url: str, batch: int, duration: int, workdir: Path) -> tuple[float, 
 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
     errors_match = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
     errors = int(errors_match[1]) if errors_match else 0
     if socket_errors:
         errors += sum(int(g) for g in socket_errors.groups())
@@ -121,14 +141,21 @@ def measure(name: str, url: str, duration: int, workdir: Path) -> list[Result]:
         run_wrk(url, batch, 2, workdir)  # warm-up
         rps, p50, p99, errors = run_wrk(url, batch, duration, workdir)
         results.append(Result(name, batch, rps, p50, p99, errors))
-        print(f"  {name:<16} batch {batch:>2}: {rps * batch:>9.0f} events/s "
-              f"p50 {p50:6.2f} ms p99 {p99:6.2f} ms errors {errors}", file=sys.stderr)
+        print(
+            f"  {name:<16} batch {batch:>2}: {rps * batch:>9.0f} events/s "
+            f"p50 {p50:6.2f} ms p99 {p99:6.2f} ms errors {errors}",
+            file=sys.stderr,
+        )
     return results
 
 
 def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -141,8 +168,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 def bench_ours(store_url: str, label: str, duration: int, workdir: Path) -> list[Result]:
     port = free_port()
-    process = start([sys.executable, "-m", "eventbus.cli", "serve", "--port", str(port),
-                     "--store", store_url])
+    process = start(
+        [sys.executable, "-m", "eventbus.cli", "serve", "--port", str(port), "--store", store_url]
+    )
     try:
         url = f"http://127.0.0.1:{port}/"
         wait_until_up(url, b"{}", "AWSEvents.ListEventBuses")
@@ -174,21 +202,28 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        results = bench_ours(f"sqlite:///{workdir / 'bench.db'}", "eventbus sqlite",
-                             args.duration, workdir)
-        results += bench_ours(f"{args.redis}?prefix=bench-{uuid.uuid4().hex[:8]}",
-                              "eventbus redis", args.duration, workdir)
+        results = bench_ours(
+            f"sqlite:///{workdir / 'bench.db'}", "eventbus sqlite", args.duration, workdir
+        )
+        results += bench_ours(
+            f"{args.redis}?prefix=bench-{uuid.uuid4().hex[:8]}",
+            "eventbus redis",
+            args.duration,
+            workdir,
+        )
         if not args.skip_moto:
             results += bench_moto(args.duration, workdir)
 
     print(f"\nPutEvents, {CONNECTIONS} keep-alive connections, {args.duration} s per row\n")
-    print(f"| target | batch | events/s | p50 ms | p99 ms | errors | vs moto (events/s) |")
+    print("| target | batch | events/s | p50 ms | p99 ms | errors | vs moto (events/s) |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     moto = {r.batch: r for r in results if r.target == "moto"}
     for r in results:
         ratio = f"{r.events_per_s / moto[r.batch].events_per_s:.1f}x" if r.batch in moto else "-"
-        print(f"| {r.target} | {r.batch} | {r.events_per_s:,.0f} | {r.p50_ms:.2f} | "
-              f"{r.p99_ms:.2f} | {r.errors} | {ratio} |")
+        print(
+            f"| {r.target} | {r.batch} | {r.events_per_s:,.0f} | {r.p50_ms:.2f} | "
+            f"{r.p99_ms:.2f} | {r.errors} | {ratio} |"
+        )
 
 
 if __name__ == "__main__":

@@ -7,14 +7,18 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import ORJSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from eventbus.context import Context
+from eventbus.delivery.wiring import delivery_workers
 from eventbus.handlers import events_handlers
+from eventbus.metrics import REGISTRY
 from eventbus.protocol.awsjson import AwsJsonRouter, AwsJsonService
 from eventbus.protocol.shapes import validators_for
 from eventbus.services import Services
 from eventbus.settings import Settings
+from eventbus.sqs.handlers import sqs_json_service
 from eventbus.store import Store, open_store
 from eventbus.workers import Supervisor, Worker
 from registry.integration import Registry
@@ -24,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def build_workers(services: Services, registry: Registry) -> list[Worker]:
     """The background workers a process runs (routing, delivery, discovery...)."""
-    return [*registry.workers()]
+    return [*delivery_workers(services), *registry.workers()]
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -58,7 +62,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                 target_prefix="AWSEvents",
                 validators=validators_for("events"),
                 handlers=events_handlers(services),
-            )
+            ),
+            sqs_json_service(services.sqs, f"{settings.host}:{settings.port}"),
         ]
     )
     app.add_api_route("/", router, methods=["POST"], include_in_schema=False)
@@ -67,5 +72,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @app.get("/health", include_in_schema=False)
     async def health() -> ORJSONResponse:
         return ORJSONResponse({"status": "ok", "store": store.url.split("?")[0]})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
     return app

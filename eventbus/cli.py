@@ -12,8 +12,13 @@ import typer
 import uvicorn
 
 from eventbus.settings import Settings
+from registry.cli import schemas_app, validation_app
+from registry.codegen_cli import codegen
 
 app = typer.Typer(help="A self-hostable, EventBridge-compatible event bus and schema registry.")
+app.add_typer(validation_app, name="validation")
+app.add_typer(schemas_app, name="schemas")
+app.command("codegen")(codegen)
 log = logging.getLogger("eventbus")
 
 HostOption = Annotated[

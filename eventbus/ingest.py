@@ -19,6 +19,7 @@ from eventbus.arns import bus_name
 from eventbus.buses import BusService, log_name
 from eventbus.context import Context
 from eventbus.errors import ValidationError
+from eventbus.metrics import PUT_EVENTS_ENTRIES, PUT_EVENTS_FAILED_ENTRIES
 from eventbus.partners import PartnerService
 from eventbus.records import EventRecord
 
@@ -113,21 +114,23 @@ class IngestService:
             raise ValidationError("Total size of the entries in the request is over the limit.")
         now = self._ctx.clock()
         results: list[EntryResult] = []
-        batches: dict[str, list[tuple[int, EventRecord]]] = {}
-        for position, entry in enumerate(entries):
+        batches: dict[str, list[EventRecord]] = {}
+        for entry in entries:
             try:
                 bus, event = await self._build(entry, now, partner=partner)
                 for check in self.checks:
                     await check(bus, event)
             except EntryRejected as rejected:
+                PUT_EVENTS_FAILED_ENTRIES.labels(rejected.code).inc()
                 results.append(
                     EntryResult(error_code=rejected.code, error_message=rejected.message)
                 )
                 continue
             results.append(EntryResult(event_id=event["id"]))
-            batches.setdefault(bus, []).append((position, EventRecord(event=event, ingested=now)))
+            batches.setdefault(bus, []).append(EventRecord(event=event, ingested=now))
         for bus, records in batches.items():
-            await self._ctx.store.append(log_name(bus), [record.encode() for _, record in records])
+            await self._ctx.store.append(log_name(bus), [record.encode() for record in records])
+            PUT_EVENTS_ENTRIES.labels(bus).inc(len(records))
         return results
 
     async def _build(
@@ -181,3 +184,34 @@ class IngestService:
             "detail": detail,
         }
         return bus, event
+
+    async def put_internal(
+        self,
+        bus: str,
+        source: str,
+        detail_type: str,
+        detail: dict[str, Any],
+        resources: Sequence[str] = (),
+    ) -> str:
+        """Append an event the service itself emits (e.g. the registry's ``aws.schemas``
+        events); returns its id.
+
+        Unlike PutEvents it may use an ``aws.`` source, and it runs no ``checks``: the
+        service's own events are trusted and must not be refused by a user's validation.
+        """
+        now = self._ctx.clock()
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": detail_type,
+            "source": source,
+            "account": self._ctx.settings.account_id,
+            "time": _iso(now),
+            "region": self._ctx.settings.region,
+            "resources": list(resources),
+            "detail": detail,
+        }
+        await self._ctx.store.append(
+            log_name(bus), [EventRecord(event=event, ingested=now).encode()]
+        )
+        return str(event["id"])

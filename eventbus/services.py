@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from eventbus.api_destinations import ApiDestination, ApiDestinationService
+from eventbus.archives import ArchiveService
 from eventbus.arns import parse_bus_arn, parse_rule_arn
 from eventbus.buses import BusService, EventBus
+from eventbus.connections import ConnectionService, StateChange
 from eventbus.context import Context
 from eventbus.errors import EventsError
 from eventbus.ingest import IngestService
 from eventbus.partners import PartnerService
+from eventbus.replays import ReplayService
 from eventbus.rules import Rule, RuleService
+from eventbus.sqs import SqsService
 from eventbus.tags import TagService
 
 
@@ -23,12 +28,19 @@ class Services:
     partners: PartnerService
     tags: TagService
     ingest: IngestService
+    connections: ConnectionService
+    api_destinations: ApiDestinationService
+    archives: ArchiveService
+    replays: ReplayService
+    sqs: SqsService
 
     @classmethod
     def build(cls, ctx: Context) -> Services:
         buses = BusService(ctx)
         rules = RuleService(ctx, buses)
         partners = PartnerService(ctx)
+        connections = ConnectionService(ctx)
+        archives = ArchiveService(ctx, buses)
         services = cls(
             ctx=ctx,
             buses=buses,
@@ -36,6 +48,11 @@ class Services:
             partners=partners,
             tags=None,  # type: ignore[arg-type]  # set just below: it needs `services`
             ingest=IngestService(ctx, buses, partners),
+            connections=connections,
+            api_destinations=ApiDestinationService(ctx, connections),
+            archives=archives,
+            replays=ReplayService(ctx, buses, rules, archives),
+            sqs=SqsService(ctx),
         )
         services.tags = TagService(ctx, services.resource_exists)
         return services
@@ -51,7 +68,7 @@ class Services:
         rule = parse_rule_arn(arn)
         if rule is not None:
             return await self.rules.find(*rule) is not None
-        return False
+        return await self.connections.arn_exists(arn) or await self.api_destinations.arn_exists(arn)
 
     async def create_bus(
         self, name: str, *, event_source_name: str | None, tags: dict[str, str], **fields: Any
@@ -93,3 +110,13 @@ class Services:
         rule = await self.rules.delete(name, bus)
         if rule is not None:
             await self.tags.forget(rule.arn)
+
+    async def delete_connection(self, name: str) -> StateChange:
+        change = await self.connections.delete(name)
+        await self.tags.forget(change.connection.arn)
+        return change
+
+    async def delete_api_destination(self, name: str) -> ApiDestination:
+        destination = await self.api_destinations.delete(name)
+        await self.tags.forget(destination.arn)
+        return destination

@@ -37,6 +37,21 @@ class Settings:
     #: AWS refuses PutEvents entries whose source starts with "aws."; allowing them lets
     #: tests simulate events of AWS services.
     allow_aws_sources: bool = False
+    #: Backoff between delivery attempts: attempt n waits up to base * 2**(n-1), capped.
+    retry_base_seconds: float = 1.0
+    retry_max_delay_seconds: float = 300.0
+    #: A delivery being attempted is handed out again after this long (a crashed worker's).
+    delivery_visibility_seconds: float = 60.0
+    #: A bus log entry read but not routed for this long is routed by another consumer.
+    claim_after_seconds: float = 30.0
+    #: How often archived events past their archive's retention are deleted.
+    archive_purge_interval_seconds: float = 600.0
+    #: Replays send at most this many events per second (0: as fast as the store goes),
+    #: to spare the targets of the replayed rules.
+    replay_max_events_per_second: float = 0.0
+    #: Wall-clock seconds in a minute of rate schedules; tests shrink it so that
+    #: ``rate(1 minute)`` fires every second or faster. Cron schedules keep real time.
+    schedule_minute_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\d{12}", self.account_id):
@@ -45,6 +60,8 @@ class Settings:
             raise ValueError(f"region must look like us-east-1, got {self.region!r}")
         if not 0 < self.port < 65536:
             raise ValueError(f"port must be between 1 and 65535, got {self.port}")
+        if self.schedule_minute_seconds <= 0 or self.archive_purge_interval_seconds <= 0:
+            raise ValueError("schedule minute and archive purge interval must be positive")
 
     @property
     def resolved_store_url(self) -> str:
@@ -80,6 +97,20 @@ class Settings:
             if name in env:
                 try:
                     values[key] = int(env[name])
+                except ValueError:
+                    raise ValueError(f"{name} must be a number, got {env[name]!r}") from None
+        for name, key in (
+            ("EVENTBUS_RETRY_BASE_SECONDS", "retry_base_seconds"),
+            ("EVENTBUS_RETRY_MAX_DELAY_SECONDS", "retry_max_delay_seconds"),
+            ("EVENTBUS_DELIVERY_VISIBILITY_SECONDS", "delivery_visibility_seconds"),
+            ("EVENTBUS_CLAIM_AFTER_SECONDS", "claim_after_seconds"),
+            ("EVENTBUS_ARCHIVE_PURGE_INTERVAL_SECONDS", "archive_purge_interval_seconds"),
+            ("EVENTBUS_REPLAY_MAX_EVENTS_PER_SECOND", "replay_max_events_per_second"),
+            ("EVENTBUS_SCHEDULE_MINUTE_SECONDS", "schedule_minute_seconds"),
+        ):
+            if name in env:
+                try:
+                    values[key] = float(env[name])
                 except ValueError:
                     raise ValueError(f"{name} must be a number, got {env[name]!r}") from None
         if "EVENTBUS_ALLOW_AWS_SOURCES" in env:

@@ -3,6 +3,9 @@
 This module only parses requests, validates them against the service model, calls the
 operation's handler and renders results and errors. Handlers take the validated request
 body and return the response body; they hold no protocol knowledge.
+
+Services differ in how an error is written (SQS, for one, adds a header for the error codes
+of its older protocol), so each service may bring its own ``render_error``.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -30,8 +34,20 @@ log = logging.getLogger(__name__)
 Wire = dict[str, Any]
 Handler = Callable[[Wire], Awaitable[Wire | None]]
 
+#: How a service writes an error: the JSON body, and headers beyond the request id and type.
+ErrorRenderer = Callable[[EventsError], tuple[Wire, dict[str, str]]]
+
 #: AWS rejects request bodies much smaller than this; the cap protects our memory.
 MAX_BODY_BYTES = 5 * 1024 * 1024
+
+#: The HTTP request being answered, for the rare handler whose answer depends on it (SQS
+#: queue URLs name the host the client called). Set by ``AwsJsonRouter``.
+current_request: ContextVar[Request | None] = ContextVar("current_request", default=None)
+
+
+def aws_json_error(error: EventsError) -> tuple[Wire, dict[str, str]]:
+    """The error body of the AWS JSON protocols: ``{"__type": code, "message": ...}``."""
+    return {"__type": error.code, "message": error.message}, {}
 
 
 class AwsJsonService:
@@ -44,12 +60,14 @@ class AwsJsonService:
         validators: ShapeValidators,
         handlers: Mapping[str, Handler],
         content_type: str = "application/x-amz-json-1.1",
+        render_error: ErrorRenderer = aws_json_error,
     ) -> None:
         unknown = set(handlers) - validators.operations
         if unknown:
             raise ValueError(f"handlers for operations the model lacks: {sorted(unknown)}")
         self.target_prefix = target_prefix
         self.content_type = content_type
+        self._render_error = render_error
         self._validators = validators
         self._handlers = dict(handlers)
 
@@ -81,11 +99,12 @@ class AwsJsonService:
 
     def error_response(self, error: EventsError, request_id: str | None = None) -> Response:
         request_id = request_id or str(uuid.uuid4())
+        body, headers = self._render_error(error)
         return Response(
-            orjson.dumps({"__type": error.code, "message": error.message}),
+            orjson.dumps(body),
             status_code=error.status,
             media_type=self.content_type,
-            headers={"x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.code},
+            headers={"x-amzn-RequestId": request_id, "x-amzn-ErrorType": error.code, **headers},
         )
 
 
@@ -111,7 +130,11 @@ class AwsJsonRouter:
             body = await read_body(request)
         except EventsError as error:
             return service.error_response(error)
-        return await service.handle(operation, body)
+        token = current_request.set(request)
+        try:
+            return await service.handle(operation, body)
+        finally:
+            current_request.reset(token)
 
 
 async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:

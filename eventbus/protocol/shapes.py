@@ -29,6 +29,7 @@ Problems = list[str]
 Validator = Callable[[Any, str, Problems], None]
 
 _MAX_SHOWN = 80
+_REDACTED = "*** Sensitive Data Redacted ***"
 
 
 @functools.cache
@@ -156,19 +157,22 @@ class ShapeValidators:
         low, high = shape.get("min"), shape.get("max")
         pattern = _compile_pattern(shape.get("pattern"))
         enum = shape.get("enum")
+        # Secrets (API keys, passwords...) must never be echoed back, as AWS redacts them.
+        sensitive = bool(shape.get("sensitive"))
 
         def check(value: Any, path: str, problems: Problems) -> None:
             if not isinstance(value, str):
                 raise SerializationError(f"Expected a string at '{path}', got {_json_type(value)}")
-            _check_length(len(value), low, high, value, path, problems)
+            shown = _REDACTED if sensitive else value
+            _check_length(len(value), low, high, shown, path, problems)
             if pattern is not None and pattern.fullmatch(value) is None:
                 problems.append(
-                    f"Value {_show(value)} at '{path}' failed to satisfy constraint: "
+                    f"Value {_show(shown)} at '{path}' failed to satisfy constraint: "
                     f"Member must satisfy regular expression pattern: {pattern.pattern}"
                 )
             if enum is not None and value not in enum:
                 problems.append(
-                    f"Value {_show(value)} at '{path}' failed to satisfy constraint: "
+                    f"Value {_show(shown)} at '{path}' failed to satisfy constraint: "
                     f"Member must satisfy enum value set: [{', '.join(enum)}]"
                 )
 

@@ -16,7 +16,9 @@ BACKENDS = ["sqlite", "redis"]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
     """One running ``eventbus serve`` per backend, shared by the API tests."""
     tmp = tmp_path_factory.mktemp(f"server-{request.param}")
     if request.param == "sqlite":

@@ -86,5 +86,10 @@ def test_list_event_sources_shows_only_this_account(events: Any, name: str) -> N
     mine, theirs = source_name(name), source_name(name + "b")
     events.create_partner_event_source(Name=mine, Account=ACCOUNT)
     events.create_partner_event_source(Name=theirs, Account="111111111111")
-    names = [s["Name"] for s in events.list_event_sources(NamePrefix=f"aws.partner/example.com/{name}")["EventSources"]]
+    names = [
+        s["Name"]
+        for s in events.list_event_sources(NamePrefix=f"aws.partner/example.com/{name}")[
+            "EventSources"
+        ]
+    ]
     assert names == [mine]

@@ -13,7 +13,9 @@ from tests.support.server import ServerProcess
 JSON11 = "application/x-amz-json-1.1"
 
 
-def call(server: ServerProcess, operation: str, body: bytes | str, **headers: str) -> httpx.Response:
+def call(
+    server: ServerProcess, operation: str, body: bytes | str, **headers: str
+) -> httpx.Response:
     return httpx.post(
         server.url + "/",
         content=body,

@@ -23,7 +23,9 @@ def free_port() -> int:
 class ServerProcess:
     """One ``eventbus serve`` process on a free port of 127.0.0.1."""
 
-    def __init__(self, store_url: str, *, log_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, store_url: str, *, log_path: Path, env: dict[str, str] | None = None
+    ) -> None:
         self.store_url = store_url
         self.log_path = log_path
         self.extra_env = env or {}
@@ -38,8 +40,16 @@ class ServerProcess:
         env = {**os.environ, **self.extra_env}
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "eventbus.cli", "serve", "--port", str(self.port),
-                 "--store", self.store_url],
+                [
+                    sys.executable,
+                    "-m",
+                    "eventbus.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--store",
+                    self.store_url,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
