@@ -6,7 +6,7 @@ from __future__ import annotations
 from eventbus.delivery.archiver import Archiver
 from eventbus.delivery.bus_target import BUS_ARN_PATTERN, BusTarget
 from eventbus.delivery.dispatch import TargetDispatcher
-from eventbus.delivery.model import DeliveryFailed
+from eventbus.delivery.queue_target import QUEUE_ARN_PATTERN, QueueTarget
 from eventbus.delivery.replayer import Replayer
 from eventbus.delivery.router import Router
 from eventbus.delivery.scheduler import Scheduler
@@ -26,9 +26,8 @@ def delivery_workers(services: Services) -> list[Worker]:
     dispatcher.register(BUS_ARN_PATTERN, BusTarget(store, services.buses).deliver)
     http = ApiDestinationTarget(services.api_destinations, services.connections)
     dispatcher.register(API_DESTINATION_ARN_PATTERN, http.deliver)
-
-    async def dead_letter(queue_arn: str, body: str, attributes: dict[str, str]) -> None:
-        raise DeliveryFailed("NO_QUEUES", f"cannot send to {queue_arn}", retryable=True)
+    queues = QueueTarget(services.sqs)
+    dispatcher.register(QUEUE_ARN_PATTERN, queues.deliver)
 
     backoff = Backoff(settings.retry_base_seconds, settings.retry_max_delay_seconds)
     return [
@@ -36,7 +35,7 @@ def delivery_workers(services: Services) -> list[Worker]:
         DeliveryWorker(
             store,
             dispatcher.deliver,
-            dead_letter,
+            queues.dead_letter,
             backoff=backoff,
             visibility=settings.delivery_visibility_seconds,
             on_stop=http.close,

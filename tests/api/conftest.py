@@ -30,7 +30,13 @@ def server(
         store_url,
         log_path=tmp / "server.log",
         # Low quotas so the tests can reach them; the defaults are AWS's.
-        env={"EVENTBUS_MAX_RULES_PER_BUS": "20", "EVENTBUS_MAX_EVENT_BUSES": "1000"},
+        env={
+            "EVENTBUS_MAX_RULES_PER_BUS": "20",
+            "EVENTBUS_MAX_EVENT_BUSES": "1000",
+            # Retries a few milliseconds apart, so retry tests take no time.
+            "EVENTBUS_RETRY_BASE_SECONDS": "0.02",
+            "EVENTBUS_RETRY_MAX_DELAY_SECONDS": "0.1",
+        },
     ).start()
     yield process
     process.stop()
