@@ -42,6 +42,15 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         await services.start()
         await registry.start()
         supervisor.start()
+        # Said once the store is open and the workers run; uvicorn binds right after.
+        log.info(
+            "eventbus listening on http://%s:%d (store: %s, region %s, account %s)",
+            settings.host,
+            settings.port,
+            store.url.split("?")[0],
+            settings.region,
+            settings.account_id,
+        )
         try:
             yield
         finally:

@@ -82,14 +82,6 @@ def serve(
     async def run() -> None:
         await server.serve()
 
-    log.info(
-        "eventbus listening on http://%s:%d (store: %s, region %s, account %s)",
-        settings.host,
-        settings.port,
-        settings.resolved_store_url.split("?")[0],
-        settings.region,
-        settings.account_id,
-    )
     asyncio.run(run())
 
 
