@@ -38,7 +38,7 @@ class PathFilter:
         # the prefix each leads to. AWS joins keys with dots, so a used path a.b.c is
         # reached from the top by the keys "a", "a.b" and "a.b.c" alike; all are listed.
         steps: dict[str, dict[str, str]] = {}
-        for path in self._leaves:
+        for path in sorted(self._leaves):  # sorted: the same walk order in every process
             parts = path.split(".")
             for start in range(len(parts)):
                 parent = ".".join(parts[:start])

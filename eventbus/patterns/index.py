@@ -72,11 +72,15 @@ _Exact: TypeAlias = Mapping[Any, tuple[tuple["_State", ...], tuple[str, ...], tu
 _Part: TypeAlias = tuple["FieldMachine[_State] | None", tuple["_State", ...], "_Exact | None"]
 
 
-def _exact_form(machine: FieldMachine[_State]) -> _Exact | None:
-    if not machine.exact_only:
-        return None
+def _exact_form(entries: list[tuple[Any, _State]]) -> _Exact | None:
+    """The ``_Exact`` form of a field's entries, or None unless all are exact values."""
+    by_key: dict[Any, list[_State]] = {}
+    for matcher, target in entries:
+        if type(matcher) is not Exact:
+            return None
+        by_key.setdefault(matcher.key, []).append(target)
     form = {}
-    for key, targets in machine.exact.items():
+    for key, targets in by_key.items():
         ends = tuple(t for t in targets if t.leaf)
         onward = tuple(t for t in targets if not t.leaf)
         form[key] = (onward, tuple(rule for t in ends for rule in t.rules), ends)
@@ -96,8 +100,8 @@ class _State:
     #: Per path: the machine for its values (None if only absence is tested), the states
     #: reached when the path is absent, and the machine's ``_Exact`` form if it has one.
     parts: Mapping[str, _Part]
-    #: (path, the ``_Exact`` form when only exact values lead on, the machine)
-    fields: tuple[tuple[str, _Exact | None, FieldMachine[_State]], ...]
+    #: (path, the ``_Exact`` form when only exact values lead on, else the machine)
+    fields: tuple[tuple[str, _Exact | None, FieldMachine[_State] | None], ...]
     absent: tuple[tuple[str, _State], ...]
     #: Nothing leads on from here: reaching the state is a match, and that is all.
     leaf: bool
@@ -136,11 +140,15 @@ def _make_state(
                     absent.append(target)
                 else:
                     entries.append((matcher, target))
-        machine = FieldMachine(entries) if entries else None
-        parts[path] = (machine, tuple(absent), _exact_form(machine) if machine else None)
+        # Exact values only (the usual field) need just the _Exact form, no machine.
+        exact = _exact_form(entries) if entries else None
+        machine = FieldMachine(entries) if entries and exact is None else None
+        parts[path] = (machine, tuple(absent), exact)
     state.parts = parts
     state.fields = tuple(
-        (path, exact, machine) for path, (machine, _, exact) in parts.items() if machine is not None
+        (path, exact, machine)
+        for path, (machine, _, exact) in parts.items()
+        if machine is not None or exact is not None
     )
     state.absent = tuple(
         (path, target) for path, (_, targets, _) in parts.items() for target in targets
@@ -308,12 +316,14 @@ class PatternIndex:
         # Positions already walked. Without arrays or pending absences (the usual case) a
         # state's id is enough; otherwise the id with the membership and absences.
         seen: set[object] = {id(root)}
+        # Bound once: this loop runs for every event.
+        collect, mark, push, values_of = matched.update, seen.add, stack.append, leaves.get
         while stack:
             state, membership, absent = stack.pop()
             if state.rules and (not absent or _absence_holds(absent, membership, leaves)):
-                matched.update(state.rules)
+                collect(state.rules)
             for path, exact, machine in state.fields:
-                values = leaves.get(path)
+                values = values_of(path)
                 if values is None:
                     continue
                 for value, key, where in values:
@@ -323,45 +333,48 @@ class PatternIndex:
                             continue
                     else:
                         used = membership
+                    targets: Iterable[_State]
                     if exact is not None:
                         hit = exact.get(key)
                         if hit is None:
                             continue
-                        targets: Iterable[_State]
                         targets, ends, end_states = hit
                         if ends:
                             if absent:
                                 targets = (*targets, *end_states)  # absence still to check
                             else:
-                                matched.update(ends)
+                                collect(ends)
+                                if not targets:
+                                    continue
                     else:
-                        targets = machine.find(value, key)
+                        # a field without an _Exact form always has a machine
+                        targets = machine.find(value, key)  # type: ignore[union-attr]
                     if used or absent:
                         for target in targets:
-                            mark = (id(target), used, absent)
-                            if mark not in seen:
-                                seen.add(mark)
-                                stack.append((target, used, absent))
+                            position = (id(target), used, absent)
+                            if position not in seen:
+                                mark(position)
+                                push((target, used, absent))
                     else:
                         for target in targets:
                             if target.leaf:
-                                matched.update(target.rules)  # nothing follows: no visit
+                                collect(target.rules)  # nothing follows: no visit
                             elif id(target) not in seen:
-                                seen.add(id(target))
-                                stack.append((target, (), ()))
+                                mark(id(target))
+                                push((target, (), ()))
             for path, target in state.absent:
-                values = leaves.get(path)
+                values = values_of(path)
                 pending = absent
                 if values:
                     if any(not where for _value, _key, where in values):
                         continue  # present outside any array: absent for no branch
                     pending = (*absent, path)  # decided at the branch's end
-                position = (
+                place: object = (
                     (id(target), membership, pending) if membership or pending else id(target)
                 )
-                if position not in seen:
-                    seen.add(position)
-                    stack.append((target, membership, pending))
+                if place not in seen:
+                    mark(place)
+                    push((target, membership, pending))
         return sorted(matched)
 
 

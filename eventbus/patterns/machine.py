@@ -169,28 +169,17 @@ class FieldMachine(Generic[T]):
         "_any",
         "_cidr",
         "_equals_ignore_case",
+        "_exact",
         "_lower_slices",
         "_negated",
         "_numeric",
         "_slices",
         "_strings",
         "_wildcards",
-        "exact",
-        "exact_only",
     )
 
     def __init__(self, entries: Iterable[tuple[Matcher, T]]) -> None:
-        entries = list(entries)
         exact: dict[ValueKey, list[T]] = {}
-        for matcher, target in entries:
-            if type(matcher) is not Exact:
-                exact = {}
-                break
-            exact.setdefault(matcher.key, []).append(target)
-        else:
-            # The usual state: only exact values lead on. Skip building the other parts.
-            self._exact_only(exact)
-            return
         equals_ignore_case: dict[str, list[T]] = {}
         prefixes: list[tuple[str, T]] = []
         suffixes: list[tuple[str, T]] = []
@@ -228,8 +217,7 @@ class FieldMachine(Generic[T]):
             else:
                 negated.append((_negation(matcher), target))
 
-        #: Exact-value key → targets; callers may use it directly when ``exact_only``.
-        self.exact: dict[ValueKey, tuple[T, ...]] = {k: tuple(v) for k, v in exact.items()}
+        self._exact = {k: tuple(v) for k, v in exact.items()}
         self._equals_ignore_case = {k: tuple(v) for k, v in equals_ignore_case.items()}
         self._slices = tuple(
             _Slices(items, suffix=is_suffix)
@@ -257,26 +245,11 @@ class FieldMachine(Generic[T]):
             or self._cidr
             or self._wildcards
         )
-        #: True when only exact values lead anywhere: callers may use ``exact`` directly.
-        self.exact_only = not (self._strings or self._numeric or self._any or self._negated)
-
-    def _exact_only(self, exact: dict[ValueKey, list[T]]) -> None:
-        self.exact = {k: tuple(v) for k, v in exact.items()}
-        self._equals_ignore_case = {}
-        self._slices = ()
-        self._lower_slices = ()
-        self._numeric = None
-        self._cidr = {}
-        self._wildcards = None
-        self._any = ()
-        self._negated = ()
-        self._strings = False
-        self.exact_only = True
 
     def find(self, value: Any, key: ValueKey) -> list[T]:
         """The targets this value reaches, possibly with repeats."""
         out: list[T] = []
-        found = self.exact.get(key)
+        found = self._exact.get(key)
         if found:
             out.extend(found)
         if self._strings and type(value) is str:
