@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 from pydantic import BaseModel
@@ -33,11 +32,9 @@ from pydantic import BaseModel
 from eventbus.arns import parse_bus_arn
 from eventbus.buses import BusService, log_name
 from eventbus.context import Context
-from eventbus.documents import Collection, Page, decode_token, encode_token
+from eventbus.documents import Collection, Page
 from eventbus.errors import ResourceAlreadyExistsError, ResourceNotFoundError, ValidationError
 from eventbus.patterns import compile_pattern
-
-M = TypeVar("M", bound=BaseModel)
 
 KIND = "archive"
 EVENTS_KIND = "archived-event"
@@ -122,40 +119,6 @@ def decode_archived(raw: bytes) -> dict[str, Any]:
 def event_size(event: dict[str, Any]) -> int:
     """What an event adds to an archive's SizeBytes: its JSON length."""
     return len(orjson.dumps(event))
-
-
-async def page_matching(
-    collection: Collection[M],
-    keep: Callable[[M], bool],
-    *,
-    prefix: str = "",
-    token: str | None = None,
-    limit: int | None = None,
-) -> Page[M]:
-    """Like ``Collection.page``, counting only the documents ``keep`` accepts.
-
-    The token is the key of the last document returned, so pages stay stable while
-    documents are added or removed.
-    """
-    after = decode_token(token) if token else None
-    if after is not None and not after.startswith(prefix):
-        raise ValidationError("The NextToken does not belong to this request.")
-    size = limit or 100
-    items: list[M] = []
-    last_key = ""
-    while True:
-        rows = await collection.store.scan(collection.kind, prefix=prefix, after=after, limit=100)
-        for key, raw in rows:
-            item = collection.model.model_validate_json(raw)
-            if not keep(item):
-                continue
-            if len(items) == size:
-                return Page(items, encode_token(last_key))
-            items.append(item)
-            last_key = key
-        if len(rows) < 100:
-            return Page(items, None)
-        after = rows[-1][0]
 
 
 def exclusive_filters(operation: str, *filters: object) -> None:
@@ -251,12 +214,12 @@ class ArchiveService:
                     "Parameter EventSourceArn is not valid. Reason: Must contain an event bus ARN."
                 )
             await self._buses.get(source_bus)
-            return await page_matching(
-                self._archives, lambda a: a.bus == source_bus, token=token, limit=limit
+            return await self._archives.page_matching(
+                lambda a: a.bus == source_bus, token=token, limit=limit
             )
         if state is not None:
-            return await page_matching(
-                self._archives, lambda a: a.state == state, token=token, limit=limit
+            return await self._archives.page_matching(
+                lambda a: a.state == state, token=token, limit=limit
             )
         return await self._archives.page(prefix=name_prefix or "", token=token, limit=limit)
 

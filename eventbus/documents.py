@@ -22,6 +22,8 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 _MAX_UPDATE_ATTEMPTS = 20
+#: Documents read per scan while looking for those a filtered page keeps.
+_SCAN_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,14 @@ def decode_token(token: str) -> str:
     if key is None or encode_token(key) != token:
         raise ValidationError("The NextToken is not valid.")
     return key
+
+
+def _start_after(token: str | None, prefix: str) -> str | None:
+    """The key a page starts after, from the previous page's token."""
+    after = decode_token(token) if token else None
+    if after is not None and not after.startswith(prefix):
+        raise ValidationError("The NextToken does not belong to this request.")
+    return after
 
 
 class Collection(Generic[M]):
@@ -93,15 +103,44 @@ class Collection(Generic[M]):
         self, *, prefix: str = "", token: str | None = None, limit: int | None = None
     ) -> Page[M]:
         """One page of documents whose key starts with ``prefix``, in key order."""
-        after = decode_token(token) if token else None
-        if after is not None and not after.startswith(prefix):
-            raise ValidationError("The NextToken does not belong to this request.")
+        after = _start_after(token, prefix)
         size = limit or 100
         rows = await self.store.scan(self.kind, prefix=prefix, after=after, limit=size + 1)
         more = len(rows) > size
         rows = rows[:size]
         token_out = encode_token(rows[-1][0]) if more and rows else None
         return Page([self._load(raw) for _, raw in rows], token_out)
+
+    async def page_matching(
+        self,
+        keep: Callable[[M], bool],
+        *,
+        prefix: str = "",
+        token: str | None = None,
+        limit: int | None = None,
+    ) -> Page[M]:
+        """Like ``page``, counting only the documents ``keep`` accepts.
+
+        The token is the key of the last document returned, so pages stay stable while
+        documents are added or removed.
+        """
+        after = _start_after(token, prefix)
+        size = limit or 100
+        items: list[M] = []
+        last_key = ""
+        while True:
+            rows = await self.store.scan(self.kind, prefix=prefix, after=after, limit=_SCAN_BATCH)
+            for key, raw in rows:
+                item = self._load(raw)
+                if not keep(item):
+                    continue
+                if len(items) == size:
+                    return Page(items, encode_token(last_key))
+                items.append(item)
+                last_key = key
+            if len(rows) < _SCAN_BATCH:
+                return Page(items, None)
+            after = rows[-1][0]
 
 
 def page_list(

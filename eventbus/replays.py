@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from eventbus.archives import ArchiveService, archive_arn_name, exclusive_filters, page_matching
+from eventbus.archives import ArchiveService, archive_arn_name, exclusive_filters
 from eventbus.arns import parse_bus_arn, parse_rule_arn
 from eventbus.buses import BusService
 from eventbus.context import Context
@@ -183,15 +183,12 @@ class ReplayService:
         exclusive_filters("ListReplays", name_prefix, event_source_arn, state)
         if event_source_arn is not None:
             source = archive_arn_name(event_source_arn)
-            return await page_matching(
-                self.replays,
-                lambda r: archive_arn_name(r.event_source_arn) == source,
-                token=token,
-                limit=limit,
+            return await self.replays.page_matching(
+                lambda r: archive_arn_name(r.event_source_arn) == source, token=token, limit=limit
             )
         if state is not None:
-            return await page_matching(
-                self.replays, lambda r: r.state == state, token=token, limit=limit
+            return await self.replays.page_matching(
+                lambda r: r.state == state, token=token, limit=limit
             )
         return await self.replays.page(prefix=name_prefix or "", token=token, limit=limit)
 

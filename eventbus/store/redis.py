@@ -5,9 +5,10 @@ an optional ``prefix`` query parameter, the namespace of every key this store to
 (default ``eventbus``): ``redis://127.0.0.1:6379/0?prefix=tenant-a``. Key names are built
 in ``redis_keys``.
 
-Appends are group-committed: the batches of all appends that arrive while one script call
-is running go out together in the next one, each batch in order and in one piece. (One
-script call per batch, or a MULTI pipeline, measured two to four times slower on two cores.)
+Appends are group-committed (``batching``): the batches of all appends that arrive while
+one script call is running go out together in the next one, each batch in order and in one
+piece. (One script call per batch, or a MULTI pipeline, measured two to four times slower
+on two cores.)
 
 Documents of one kind are a hash (key -> value) and a sorted set with every score 0, which
 Redis orders by bytes, for ``scan``; Lua scripts keep the two in step atomically. A log is a
@@ -47,6 +48,7 @@ from redis.exceptions import RedisError, ResponseError
 
 from eventbus.store import redis_keys as keys
 from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
+from eventbus.store.batching import GroupCommit
 
 __all__ = ["RedisStore"]
 
@@ -235,15 +237,14 @@ return {visible, in_flight, hidden - in_flight}
 _RESUBSCRIBE_DELAY = 0.5
 
 
-#: Redis serves nobody else while a script runs, so one call takes this many batches at most.
+#: Redis serves nobody else while a script runs, so one call takes this many callers at most.
 _MAX_BATCHES_PER_CALL = 256
 
-#: One caller's append waiting for the group commit: log, entries, and the ids' future.
-_Append = tuple[str, list[bytes], asyncio.Future[list[str]]]
+#: One caller's append, as the group commit takes it: the log and the entries.
+_Append = tuple[str, list[bytes]]
 
-#: One caller's delete waiting for the group commit: queue, message id, receipt, and whether
-#: it was deleted.
-_Delete = tuple[str, str, str, asyncio.Future[bool]]
+#: One caller's delete, as the group commit takes it: queue, message id and receipt.
+_Delete = tuple[str, str, str]
 
 
 def _split_url(url: str) -> tuple[str, str]:
@@ -327,10 +328,8 @@ class RedisStore(Store):
         self._change_visibility = self._redis.register_script(_CHANGE_VISIBILITY)
         self._purge = self._redis.register_script(_PURGE)
         self._queue_stats = self._redis.register_script(_QUEUE_STATS)
-        self._appends: list[_Append] = []  # waiting for the next group commit
-        self._committer: asyncio.Task[None] | None = None
-        self._deletes: list[_Delete] = []  # waiting for the next group commit
-        self._deleter: asyncio.Task[None] | None = None
+        self._appends = GroupCommit(self._commit_appends, max_group=_MAX_BATCHES_PER_CALL)
+        self._deletes = GroupCommit(self._commit_deletes, max_group=_MAX_BATCHES_PER_CALL)
         self._queue_wakeups: dict[str, asyncio.Event] = {}
         self._listener: asyncio.Task[None] | None = None  # started by the first waiting receive
         self._subscribed = asyncio.Event()  # set while wake-up notices arrive
@@ -349,9 +348,8 @@ class RedisStore(Store):
         if self._closed:
             return
         self._closed = True
-        while self._committer is not None or self._deleter is not None:
-            # asyncio.wait, unlike awaiting the task, does not cancel it if we are cancelled.
-            await asyncio.wait({t for t in (self._committer, self._deleter) if t})
+        await self._appends.drain()
+        await self._deletes.drain()
         if self._listener is not None:
             self._listener.cancel()
             await asyncio.wait({self._listener})
@@ -409,43 +407,22 @@ class RedisStore(Store):
         batch = [bytes(data) for data in entries]
         if not batch:
             return []
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[list[str]] = loop.create_future()
-        self._appends.append((log, batch, done))
-        if self._committer is None:
-            self._committer = loop.create_task(self._commit_appends())
-        return await done
+        return await self._appends.submit((log, batch))
 
-    async def _commit_appends(self) -> None:
-        """Send queued appends, all that queued up meanwhile in each script call."""
-        try:
-            while self._appends:
-                group = self._appends[:_MAX_BATCHES_PER_CALL]
-                del self._appends[:_MAX_BATCHES_PER_CALL]
-                streams = list(dict.fromkeys(keys.log(self.prefix, log) for log, _, _ in group))
-                position = {stream: i for i, stream in enumerate(streams, start=1)}
-                args: list[bytes | int] = [keys.LOG_DATA_FIELD]
-                for log, batch, _ in group:
-                    args += [position[keys.log(self.prefix, log)], len(batch), *batch]
-                try:
-                    ids: list[bytes] = await self._append(keys=streams, args=args)
-                except asyncio.CancelledError:
-                    for *_, done in group + self._appends:
-                        done.cancel()
-                    self._appends = []
-                    raise
-                except Exception as exc:
-                    for *_, done in group:
-                        if not done.done():
-                            done.set_exception(exc)
-                    continue
-                start = 0
-                for _, batch, done in group:
-                    if not done.done():
-                        done.set_result([i.decode() for i in ids[start : start + len(batch)]])
-                    start += len(batch)
-        finally:
-            self._committer = None
+    async def _commit_appends(self, group: list[_Append]) -> list[list[str]]:
+        """Append a group of batches in one script call; the ids, batch by batch."""
+        streams = list(dict.fromkeys(keys.log(self.prefix, log) for log, _ in group))
+        position = {stream: i for i, stream in enumerate(streams, start=1)}
+        args: list[bytes | int] = [keys.LOG_DATA_FIELD]
+        for log, batch in group:
+            args += [position[keys.log(self.prefix, log)], len(batch), *batch]
+        ids: list[bytes] = await self._append(keys=streams, args=args)
+        results: list[list[str]] = []
+        start = 0
+        for _, batch in group:
+            results.append([i.decode() for i in ids[start : start + len(batch)]])
+            start += len(batch)
+        return results
 
     async def create_group(
         self, log: str, group: str, start: Literal["begin", "end"] = "begin"
@@ -670,44 +647,19 @@ class RedisStore(Store):
             return False
         if self._closed:
             raise RuntimeError("the Redis store is closed")
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[bool] = loop.create_future()
-        self._deletes.append((queue, message_id, receipt, done))
-        if self._deleter is None:
-            self._deleter = loop.create_task(self._commit_deletes())
-        return await done
+        return await self._deletes.submit((queue, message_id, receipt))
 
-    async def _commit_deletes(self) -> None:
-        """Send queued deletes, all that queued up meanwhile in each script call."""
-        try:
-            while self._deletes:
-                group = self._deletes[:_MAX_BATCHES_PER_CALL]
-                del self._deletes[:_MAX_BATCHES_PER_CALL]
-                queues = list(dict.fromkeys(queue for queue, _, _, _ in group))
-                first_key = {queue: 1 + 4 * i for i, queue in enumerate(queues)}
-                args: list[str | int] = []
-                for queue, message_id, receipt, _ in group:
-                    args += [first_key[queue], message_id, receipt]
-                try:
-                    deleted: list[int] = await self._delete_messages(
-                        keys=[key for queue in queues for key in self._queue_keys(queue)],
-                        args=args,
-                    )
-                except asyncio.CancelledError:
-                    for *_, done in group + self._deletes:
-                        done.cancel()
-                    self._deletes = []
-                    raise
-                except Exception as exc:
-                    for *_, done in group:
-                        if not done.done():
-                            done.set_exception(exc)
-                    continue
-                for (*_, done), result in zip(group, deleted, strict=True):
-                    if not done.done():
-                        done.set_result(bool(result))
-        finally:
-            self._deleter = None
+    async def _commit_deletes(self, group: list[_Delete]) -> list[bool]:
+        """Delete a group of messages in one script call; whether each was deleted."""
+        queues = list(dict.fromkeys(queue for queue, _, _ in group))
+        first_key = {queue: 1 + 4 * i for i, queue in enumerate(queues)}
+        args: list[str | int] = []
+        for queue, message_id, receipt in group:
+            args += [first_key[queue], message_id, receipt]
+        deleted: list[int] = await self._delete_messages(
+            keys=[key for queue in queues for key in self._queue_keys(queue)], args=args
+        )
+        return [bool(result) for result in deleted]
 
     # The interface's parameter name: not an asyncio-style deadline for this call.
     async def change_visibility(

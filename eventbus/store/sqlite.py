@@ -9,9 +9,10 @@ open the same file; writers wait for each other (``busy_timeout``).
 
 One connection, owned by one worker thread, runs every statement; the async methods hand
 their work to that thread and await it, so the event loop never blocks on disk. Appends
-are group-committed: appends that arrive while a commit is running are written together by
-the next transaction, which is what makes many small appends cheap. Queue writes (enqueue,
-delete, change of visibility) are group-committed the same way, among themselves.
+are group-committed (``batching``): appends that arrive while a commit is running are
+written together by the next transaction, which is what makes many small appends cheap.
+Queue writes (enqueue, delete, change of visibility) are group-committed the same way,
+among themselves.
 
 Logs: every entry gets the next value of one store-wide sequence (``AUTOINCREMENT``, so a
 value is never reused). An entry id is that integer in decimal, e.g. ``"42"``; ids of one
@@ -39,9 +40,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, cast
+from typing import Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
+from eventbus.store.batching import GroupCommit
 
 __all__ = ["SqliteStore"]
 
@@ -470,12 +472,12 @@ class _Database:
         return QueueStats(visible=int(visible), in_flight=int(in_flight), delayed=int(delayed))
 
 
-#: One caller's append waiting for the group commit: log, entries, and the ids' future.
-_Append = tuple[str, list[bytes], asyncio.Future[list[str]]]
+#: One caller's append, as the group commit takes it: the log and the entries.
+_Append = tuple[str, list[bytes]]
 
-#: One caller's queue write waiting for the group commit: the write, the queue whose
-#: receivers to wake once it is committed (None: nobody), and the result's future.
-_QueueWrite = tuple[Callable[[_Database], Any], str | None, asyncio.Future[Any]]
+#: One caller's queue write, as the group commit takes it: the write, and the queue whose
+#: receivers to wake once it is committed (None: nobody).
+_QueueWrite = tuple[Callable[[_Database], object], str | None]
 
 
 class SqliteStore(Store):
@@ -490,10 +492,8 @@ class SqliteStore(Store):
         self._path = _path_from_url(url)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventbus-sqlite")
         self._db: _Database | None = None  # touched on the worker thread only
-        self._appends: list[_Append] = []  # waiting for the next group commit
-        self._committer: asyncio.Task[None] | None = None
-        self._queue_writes: list[_QueueWrite] = []  # waiting for the next group commit
-        self._queue_committer: asyncio.Task[None] | None = None
+        self._appends = GroupCommit(self._commit_appends, committed=self._appended)
+        self._queue_writes = GroupCommit(self._commit_queue_writes, committed=self._written)
         self._wakeups: dict[str, asyncio.Event] = {}
         self._queue_wakeups: dict[str, asyncio.Event] = {}  # apart: a queue may share a log's name
         self._closed = False
@@ -544,9 +544,8 @@ class SqliteStore(Store):
         if self._closed:
             return
         self._closed = True
-        while self._committer is not None or self._queue_committer is not None:
-            # asyncio.wait, unlike awaiting the task, does not cancel it if we are cancelled.
-            await asyncio.wait({t for t in (self._committer, self._queue_committer) if t})
+        await self._appends.drain()
+        await self._queue_writes.drain()
         try:
             await self._in_worker(self._close_db)
         finally:
@@ -591,39 +590,16 @@ class SqliteStore(Store):
         batch = [bytes(data) for data in entries]
         if not batch:
             return []
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[list[str]] = loop.create_future()
-        self._appends.append((log, batch, done))
-        if self._committer is None:
-            self._committer = loop.create_task(self._commit_appends())
-        return await done
+        return await self._appends.submit((log, batch))
 
-    async def _commit_appends(self) -> None:
-        """Commit queued appends, all that queued up meanwhile in each transaction."""
-        try:
-            while self._appends:
-                group, self._appends = self._appends, []
-                try:
-                    ids = await self._run(
-                        _Database.append, [(log, batch) for log, batch, _ in group]
-                    )
-                except asyncio.CancelledError:
-                    for *_, done in group + self._appends:
-                        done.cancel()
-                    self._appends = []
-                    raise
-                except Exception as exc:
-                    for *_, done in group:
-                        if not done.done():
-                            done.set_exception(exc)
-                    continue
-                for (_, _, done), batch_ids in zip(group, ids, strict=True):
-                    if not done.done():
-                        done.set_result(batch_ids)
-                for log in {log for log, _, _ in group}:
-                    self._notify(log)
-        finally:
-            self._committer = None
+    async def _commit_appends(self, group: list[_Append]) -> list[list[str]]:
+        """Append a group of batches in one transaction; the ids, batch by batch."""
+        return await self._run(_Database.append, group)
+
+    def _appended(self, group: list[_Append]) -> None:
+        """Wake the blocked readers of the logs a group commit wrote to."""
+        for log in {log for log, _ in group}:
+            self._notify(log)
 
     async def create_group(
         self, log: str, group: str, start: Literal["begin", "end"] = "begin"
@@ -682,41 +658,21 @@ class SqliteStore(Store):
         """Run ``write`` in the next group commit of queue writes; wake ``wakes`` after."""
         if self._closed:
             raise RuntimeError(f"the store {self.url} is closed")
-        loop = asyncio.get_running_loop()
-        done: asyncio.Future[Any] = loop.create_future()
-        self._queue_writes.append((write, wakes, done))
-        if self._queue_committer is None:
-            self._queue_committer = loop.create_task(self._commit_queue_writes())
-        return cast("T", await done)
+        # The group commit holds writes of every result type; each caller gets back its own.
+        return cast("T", await self._queue_writes.submit((write, wakes)))
 
-    async def _commit_queue_writes(self) -> None:
-        """Commit queued queue writes, all that queued up meanwhile in each transaction."""
-        try:
-            while self._queue_writes:
-                group, self._queue_writes = self._queue_writes, []
-                try:
-                    results = await self._run(
-                        _Database.queue_writes, [write for write, _, _ in group]
-                    )
-                except asyncio.CancelledError:
-                    for *_, done in group + self._queue_writes:
-                        done.cancel()
-                    self._queue_writes = []
-                    raise
-                except Exception as exc:
-                    # Inputs are checked before they queue up, so this is the database
-                    # failing, and the whole transaction with it.
-                    for *_, done in group:
-                        if not done.done():
-                            done.set_exception(exc)
-                    continue
-                for (_, _, done), result in zip(group, results, strict=True):
-                    if not done.done():
-                        done.set_result(result)
-                for queue in {queue for _, queue, _ in group if queue is not None}:
-                    self._notify_queue(queue)
-        finally:
-            self._queue_committer = None
+    async def _commit_queue_writes(self, group: list[_QueueWrite]) -> list[object]:
+        """Run a group of queue writes in one transaction; their results, in order.
+
+        Inputs are checked before they are submitted, so a failure here is the database
+        failing, and the whole transaction with it.
+        """
+        return await self._run(_Database.queue_writes, [write for write, _ in group])
+
+    def _written(self, group: list[_QueueWrite]) -> None:
+        """Wake the waiting receivers of the queues a group commit asked to wake."""
+        for queue in {queue for _, queue in group if queue is not None}:
+            self._notify_queue(queue)
 
     async def enqueue(self, queue: str, items: Sequence[tuple[bytes, float]]) -> list[str]:
         # Converted here so that a bad item fails its own caller before anything is written.
