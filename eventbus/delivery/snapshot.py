@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from eventbus.delivery.transform import TargetInput, parse_target_input
 from eventbus.errors import EventsError
-from eventbus.patterns import PatternIndex, compile_pattern
+from eventbus.patterns import Pattern, PatternIndex, compile_pattern
 from eventbus.rules import Rule, RuleService, Target, rules_counter
 from eventbus.store import Store
 
@@ -30,6 +30,8 @@ _FRESH_WAIT_S = 0.25
 class RoutedRule:
     rule: Rule
     targets: tuple[tuple[Target, TargetInput], ...]
+    #: The compiled EventPattern (None for a rule with only a schedule).
+    pattern: Pattern | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,14 +41,22 @@ class BusSnapshot:
     rules: dict[str, RoutedRule] = field(default_factory=dict)
 
 
-def build_snapshot(version: int, rules: list[Rule]) -> BusSnapshot:
+def build_snapshot(
+    version: int, rules: list[Rule], previous: BusSnapshot | None = None
+) -> BusSnapshot:
+    """The snapshot of a bus's rules; given the previous one, unchanged patterns are not
+    compiled again and the index is edited rather than rebuilt."""
     routed: dict[str, RoutedRule] = {}
-    patterns = []
+    patterns: dict[str, Pattern] = {}
     for rule in rules:
         if not rule.enabled or not (rule.event_pattern or rule.schedule_expression):
             continue
+        before = previous.rules.get(rule.name) if previous is not None else None
         try:
-            pattern = compile_pattern(rule.event_pattern) if rule.event_pattern else None
+            if before is not None and before.rule.event_pattern == rule.event_pattern:
+                pattern = before.pattern
+            else:
+                pattern = compile_pattern(rule.event_pattern) if rule.event_pattern else None
             targets = tuple(
                 (
                     target,
@@ -65,9 +75,16 @@ def build_snapshot(version: int, rules: list[Rule]) -> BusSnapshot:
             continue
         # Rules with only a schedule are routed to by name (scheduled events), never matched.
         if pattern is not None:
-            patterns.append((rule.name, pattern))
-        routed[rule.name] = RoutedRule(rule, targets)
-    return BusSnapshot(version, PatternIndex.build(patterns), routed)
+            patterns[rule.name] = pattern
+        routed[rule.name] = RoutedRule(rule, targets, pattern)
+    if previous is None:
+        return BusSnapshot(version, PatternIndex.build(patterns.items()), routed)
+    old = previous.index.rules
+    index = previous.index.replace(
+        upserts=[(name, p) for name, p in patterns.items() if old.get(name) is not p],
+        removals=[name for name in old if name not in patterns],
+    )
+    return BusSnapshot(version, index, routed)
 
 
 class Snapshots:
@@ -104,10 +121,11 @@ class Snapshots:
     async def _build(self, bus: str, version: int) -> BusSnapshot:
         try:
             rules = await self._rules.all_on_bus(bus)
+            previous = self._current.get(bus)
             if len(rules) > _BUILD_IN_THREAD_ABOVE:
-                snapshot = await asyncio.to_thread(build_snapshot, version, rules)
+                snapshot = await asyncio.to_thread(build_snapshot, version, rules, previous)
             else:
-                snapshot = build_snapshot(version, rules)
+                snapshot = build_snapshot(version, rules, previous)
             self._current[bus] = snapshot
             return snapshot
         finally:

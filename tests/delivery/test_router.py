@@ -88,3 +88,32 @@ def test_disabled_and_schedule_only_rules_do_not_match() -> None:
 def test_a_matching_rule_without_targets_delivers_nothing() -> None:
     snapshot = build_snapshot(1, [rule("a", '{"source": ["shop"]}', [])])
     assert deliveries_for("bus", snapshot, RECORD) == []
+
+
+def test_a_snapshot_built_from_the_previous_one_routes_like_a_fresh_one() -> None:
+    first = [
+        rule("keep", '{"source": ["shop"]}', [{"Id": "t", "Arn": QUEUE}]),
+        rule(
+            "change",
+            '{"detail": {"total": [{"numeric": [">", 500]}]}}',
+            [{"Id": "t", "Arn": QUEUE}],
+        ),
+        rule("drop", '{"detail-type": ["Order Placed"]}', [{"Id": "t", "Arn": QUEUE}]),
+    ]
+    second = [
+        first[0],
+        rule(
+            "change",
+            '{"detail": {"total": [{"numeric": [">", 100]}]}}',
+            [{"Id": "t", "Arn": QUEUE}],
+        ),
+        rule("drop", '{"detail-type": ["Order Placed"]}', [{"Id": "t", "Arn": QUEUE}], "DISABLED"),
+        rule("new", '{"detail": {"id": [{"prefix": "o-"}]}}', [{"Id": "t", "Arn": QUEUE}]),
+    ]
+    previous = build_snapshot(1, first)
+    assert previous.index.match(EVENT) == ["drop", "keep"]
+    incremental = build_snapshot(2, second, previous)
+    fresh = build_snapshot(2, second)
+    assert incremental.index.match(EVENT) == fresh.index.match(EVENT) == ["change", "keep", "new"]
+    # Unchanged patterns are reused, not compiled again.
+    assert incremental.rules["keep"].pattern is previous.rules["keep"].pattern
