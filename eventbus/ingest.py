@@ -7,6 +7,7 @@ to its bus log before the call answers.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -65,8 +66,10 @@ def entry_size(entry: dict[str, Any]) -> int:
     return size
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+@functools.lru_cache(maxsize=64)
+def _iso(second: int) -> str:
+    # Cached: all events of one second share their time string.
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_time(value: Any) -> float:
@@ -172,18 +175,29 @@ class IngestService:
             if not await self._buses.exists(bus):
                 raise EntryRejected("ResourceNotFoundException", f"Event bus {bus} does not exist.")
         time = _parse_time(entry["Time"]) if entry.get("Time") is not None else now
-        event = {
+        event = self._envelope(source, detail_type, detail, entry.get("Resources") or (), time)
+        return bus, event
+
+    def _envelope(
+        self,
+        source: str,
+        detail_type: str,
+        detail: dict[str, Any],
+        resources: Sequence[str],
+        time: float,
+    ) -> dict[str, Any]:
+        """The EventBridge envelope rules see and targets receive."""
+        return {
             "version": "0",
             "id": str(uuid.uuid4()),
             "detail-type": detail_type,
             "source": source,
             "account": self._ctx.settings.account_id,
-            "time": _iso(time),
+            "time": _iso(int(time)),
             "region": self._ctx.settings.region,
-            "resources": list(entry.get("Resources") or ()),
+            "resources": list(resources),
             "detail": detail,
         }
-        return bus, event
 
     async def put_internal(
         self,
@@ -200,17 +214,7 @@ class IngestService:
         service's own events are trusted and must not be refused by a user's validation.
         """
         now = self._ctx.clock()
-        event = {
-            "version": "0",
-            "id": str(uuid.uuid4()),
-            "detail-type": detail_type,
-            "source": source,
-            "account": self._ctx.settings.account_id,
-            "time": _iso(now),
-            "region": self._ctx.settings.region,
-            "resources": list(resources),
-            "detail": detail,
-        }
+        event = self._envelope(source, detail_type, detail, resources, now)
         await self._ctx.store.append(
             log_name(bus), [EventRecord(event=event, ingested=now).encode()]
         )

@@ -98,8 +98,10 @@ class ShapeValidators:
     # -- containers ----------------------------------------------------------------------
 
     def _build_structure(self, shape: dict[str, Any]) -> Validator:
+        # Each member's validator with its name as AWS's messages spell it (camelCase).
         members = {
-            name: self.validator(spec["shape"]) for name, spec in shape.get("members", {}).items()
+            name: (self.validator(spec["shape"]), _camel(name))
+            for name, spec in shape.get("members", {}).items()
         }
         required = tuple(shape.get("required", ()))
 
@@ -115,9 +117,10 @@ class ShapeValidators:
                         "constraint: Member must not be null"
                     )
             for name, member in value.items():
-                sub = members.get(name)
-                if sub is not None and member is not None:
-                    sub(member, _join(path, _camel(name)), problems)
+                known = members.get(name)
+                if known is not None and member is not None:
+                    sub, camel = known
+                    sub(member, f"{path}.{camel}" if path else camel, problems)
 
         return check
 
