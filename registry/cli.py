@@ -1,9 +1,10 @@
-"""Command-line clients of the registry's own REST endpoints on a running server.
+"""Command-line clients of the registry's REST endpoints on a running server (AWS's
+Schemas API and our own).
 
 Two typer sub-apps, added to the ``eventbus`` command by ``eventbus.cli``:
 
     eventbus validation bind|list|unbind ...     validation at ingest (/v1/validation/...)
-    eventbus schemas list|versions|show ...      find schemas and read their versions
+    eventbus schemas list|versions|show ...      find schemas, read versions (Schemas API)
     eventbus schemas diff|compatibility ...      compatibility modes and version diffs
 
 Every command talks to ``--endpoint`` (``$EVENTBUS_ENDPOINT``, default

@@ -139,14 +139,18 @@ class CodeBindingService:
         """PutCodeBinding: the binding as it is, generation started if it needs one."""
         check_language(language)
         head, ref = await self._resolve(registry, schema, version)
-        content = await self._schemas.content(head, ref)
         key = binding_key(registry, schema, str(ref.version), language)
+        content: str | None = None
         for _ in range(_MAX_CLAIM_ATTEMPTS):
             raw = await self._store.get(KIND, key)
             current = None if raw is None else CodeBinding.model_validate_json(raw)
             now = self._clock()
             if current is not None and not self._needs_generation(current, ref.digest, now):
                 return current
+            if content is None:
+                # Read before claiming: a version deleted meanwhile fails the request, not
+                # the generation.
+                content = await self._schemas.content(head, ref)
             claimed = CodeBinding(
                 registry=registry,
                 schema_name=schema,
@@ -224,7 +228,7 @@ class CodeBindingService:
 
         def finish(current: CodeBinding) -> CodeBinding:
             if current.attempt != claimed.attempt:
-                raise _Superseded
+                return current  # another attempt owns the binding now; its result stands
             return current.model_copy(
                 update={
                     "status": Status.FAILED if failure else Status.COMPLETE,
@@ -236,10 +240,12 @@ class CodeBindingService:
 
         try:
             finished = await self._bindings.update(key, finish)
-        except _Superseded:
-            finished = None
-        if finished is None or failure:
-            await self._archives.delete(archive_key)
+            if finished is None or finished.attempt != claimed.attempt or failure:
+                await self._archives.delete(archive_key)
+        except Exception:
+            # The store failed (or is closing): the binding stays in progress until it is
+            # stale, when PutCodeBinding starts it again.
+            log.exception("recording the %s code binding %s failed", claimed.language, key)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -284,7 +290,3 @@ class CodeBindingService:
         if binding.digest != digest or binding.status is Status.FAILED:
             return True
         return binding.status is Status.IN_PROGRESS and self._stale(binding, now)
-
-
-class _Superseded(Exception):
-    """Raised inside the final update: another attempt owns the binding now."""

@@ -2,15 +2,13 @@
 
 javac, go and tsc each start slowly, so every fixture's bindings are compiled in one javac
 call, one Go module and one tsc project; the tests then read their own part of the results.
-A missing toolchain skips its tests, except in CI (``CI=true``), where it fails them.
+The toolchains are found and called through ``tests.support.toolchains``: a missing one
+skips its tests, except in CI (``CI=true``), where it fails them.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,22 +16,17 @@ import pytest
 
 from codegen import Bindings, generate
 from tests.codegen.cases import CASES, Case
-
-REPO = Path(__file__).resolve().parents[2]
-JACKSON_JARS = tuple(
-    Path("/usr/share/java") / f"jackson-{name}.jar" for name in ("databind", "core", "annotations")
+from tests.support.toolchains import (
+    go_module,
+    java,
+    javac,
+    require_go,
+    require_java,
+    require_tsc,
+    run,
+    tsc,
+    tsc_project,
 )
-TSC = REPO / ".toolchains" / "typescript" / "node_modules" / ".bin" / "tsc"
-
-
-def require(available: bool, what: str) -> None:
-    """Skip when a toolchain is missing; in CI fail instead, so nothing hides as a skip."""
-    if available:
-        return
-    message = f"{what} is missing: run scripts/system-deps.sh"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def write(root: Path, bindings: Bindings) -> list[Path]:
@@ -44,13 +37,6 @@ def write(root: Path, bindings: Bindings) -> list[Path]:
         path.write_bytes(content)
         paths.append(path)
     return paths
-
-
-def run(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
-    done = subprocess.run(
-        command, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", timeout=300
-    )
-    return done.returncode, done.stdout + done.stderr
 
 
 @dataclass
@@ -119,8 +105,7 @@ public class RunAll {{
 
 @pytest.fixture(scope="session")
 def java_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    tools = shutil.which("javac") and shutil.which("java")
-    require(bool(tools) and all(jar.exists() for jar in JACKSON_JARS), "javac, java or Jackson")
+    require_java()
     root = tmp_path_factory.mktemp("java")
     sources: list[Path] = []
     checks = {f"check_{case.name}/Check.java": _java_check(case) for case in CASES}
@@ -133,14 +118,10 @@ def java_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         path.parent.mkdir(parents=True)
         path.write_text(text, encoding="utf-8")
         sources.append(path)
-    classpath = os.pathsep.join(str(jar) for jar in JACKSON_JARS)
-    command = ["javac", "--release", "8", "-encoding", "UTF-8", "-Xlint:all,-options", "-Werror"]
-    command += ["-cp", classpath, "-d", str(root / "classes"), *map(str, sources)]
-    build = Build(*run(command, root))
+    build = Build(*javac(sources, root / "classes", root))
     if build.returncode != 0:
         return build
-    runtime = os.pathsep.join([str(root / "classes"), classpath])
-    returncode, output = run(["java", "-cp", runtime, "check.RunAll"], root)
+    returncode, output = java("check.RunAll", root / "classes", root)
     sections = output.split("=== ")
     for section in sections[1:]:
         name, _, text = section.partition("\n")
@@ -207,9 +188,9 @@ func TestUnmarshalEvent(t *testing.T) {{
 
 @pytest.fixture(scope="session")
 def go_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    require(bool(shutil.which("go") and shutil.which("gofmt")), "go (golang-go)")
+    require_go()
     root = tmp_path_factory.mktemp("go")
-    (root / "go.mod").write_text("module check\n\ngo 1.19\n", encoding="utf-8")
+    env = go_module(root)
     folders: dict[str, str] = {}
     for case in CASES:
         bindings = generate(case.document, "Go1", schema_name=case.schema_name)
@@ -218,17 +199,6 @@ def go_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
         (root / folder / "testdata").mkdir()
         (root / folder / "testdata" / "event.json").write_text(json.dumps(case.event))
         (root / folder / "check_test.go").write_text(_go_test(case, folder), encoding="utf-8")
-    # Offline and self-contained: caches in the temporary folder, no module proxy, no cgo.
-    env = {
-        **os.environ,
-        "GOCACHE": str(root / ".cache"),
-        "GOPATH": str(root / ".gopath"),
-        "GOPROXY": "off",
-        "GOFLAGS": "",
-        "GOTOOLCHAIN": "local",
-        "GO111MODULE": "on",
-        "CGO_ENABLED": "0",
-    }
     build = Build(*run(["go", "build", "./..."], root, env))
     if build.returncode != 0:
         return build
@@ -252,24 +222,6 @@ def go_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
 
 
 # -- TypeScript --------------------------------------------------------------------------------
-
-_TSCONFIG = {
-    "compilerOptions": {
-        "strict": True,
-        "noEmit": True,
-        "target": "es2020",
-        "module": "nodenext",
-        "moduleResolution": "nodenext",
-        "verbatimModuleSyntax": True,
-        "isolatedModules": True,
-        "exactOptionalPropertyTypes": True,
-        "noImplicitReturns": True,
-        "noUnusedLocals": True,
-        "noUnusedParameters": True,
-        "types": [],
-    },
-    "include": ["**/*.ts"],
-}
 
 
 def _ts_usage(case: Case, folder: str) -> str:
@@ -297,13 +249,12 @@ def _ts_usage(case: Case, folder: str) -> str:
 
 @pytest.fixture(scope="session")
 def ts_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    require(TSC.exists() and bool(shutil.which("node")), "the TypeScript compiler")
+    require_tsc()
     root = tmp_path_factory.mktemp("ts")
-    (root / "package.json").write_text('{"private": true, "type": "module"}\n')
-    (root / "tsconfig.json").write_text(json.dumps(_TSCONFIG, indent=2))
+    tsc_project(root)
     for case in CASES:
         bindings = generate(case.document, "TypeScript3", schema_name=case.schema_name)
         write(root, bindings)
         usage = root / f"check_{case.name}.ts"
         usage.write_text(_ts_usage(case, bindings.folder), encoding="utf-8")
-    return Build(*run([str(TSC), "-p", str(root)], root))
+    return Build(*tsc(root))

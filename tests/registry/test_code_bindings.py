@@ -5,11 +5,13 @@ PutCodeBinding → DescribeCodeBinding (AWS's own ``CodeBindingExists`` waiter) 
 GetCodeBindingSource, and the zip is then compiled and used: Python parses a sample event
 into typed objects, Java compiles for Java 8 against Jackson and unmarshals it, TypeScript
 passes ``tsc --strict`` with a usage file pinning field types, and a Go test unmarshals it.
-Then the errors, the cache (per version, shared by processes), and the CLI.
+Then the errors, the cache (per version, shared by processes), the service in process
+(dead generations, concurrent requests) and the CLI.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import subprocess
@@ -17,13 +19,27 @@ import sys
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from eventbus.context import Context
+from eventbus.services import Services
+from eventbus.settings import Settings
+from eventbus.store import Store
+from registry.codebindings import (
+    KIND,
+    STALE_SECONDS,
+    CodeBinding,
+    CodeBindingService,
+    Status,
+    binding_key,
+)
+from registry.core import SchemaRegistry
+from registry.models import SchemaType
 from tests.api.conftest import client
 from tests.registry.helpers import error_of
 from tests.support import toolchains
@@ -615,6 +631,80 @@ def test_another_process_sees_the_bindings(
     assert other.describe_code_binding(**names)["Status"] == "CREATE_COMPLETE"
     assert other.put_code_binding(**names)["Status"] == "CREATE_COMPLETE"
     assert other.get_code_binding_source(**names)["Body"].read() == archive
+
+
+# -- the service in process: dead generations, concurrent requests ---------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def in_process(store: Store) -> AsyncIterator[tuple[CodeBindingService, Clock]]:
+    """The code-binding service over the registry, on each store, with a clock of our own;
+    the registry ``app`` holds ``shop@OrderPlaced``."""
+    clock = Clock()
+    services = Services.build(Context(settings=Settings(), store=store, clock=clock))
+    await services.start()
+    core = SchemaRegistry.build(services)
+    await core.registries.create("app")
+    await core.schemas.create(
+        "app", "shop@OrderPlaced", json.dumps(ORDER_PLACED), SchemaType.OPENAPI3
+    )
+    yield CodeBindingService(services.ctx, core.schemas), clock
+
+
+async def _finished(service: CodeBindingService, language: str) -> CodeBinding:
+    for _ in range(3000):
+        binding = await service.describe("app", "shop@OrderPlaced", None, language)
+        if binding.status is not Status.IN_PROGRESS:
+            return binding
+        await asyncio.sleep(0.01)
+    raise AssertionError("the generation never ended")
+
+
+async def test_a_generation_whose_process_died_is_started_again(
+    in_process: tuple[CodeBindingService, Clock], store: Store
+) -> None:
+    service, clock = in_process
+    first = await service.put("app", "shop@OrderPlaced", None, "Go1")
+    await _finished(service, "Go1")
+    # What a process that died while generating leaves behind.
+    stuck = first.model_copy(update={"attempt": "dead", "last_modified": clock.now})
+    key = binding_key("app", "shop@OrderPlaced", "1", "Go1")
+    await store.put(KIND, key, stuck.model_dump_json().encode())
+
+    assert (await service.describe("app", "shop@OrderPlaced", None, "Go1")).status == (
+        Status.IN_PROGRESS
+    )
+    assert (await service.put("app", "shop@OrderPlaced", None, "Go1")).attempt == "dead"
+
+    clock.now += STALE_SECONDS + 1
+    described = await service.describe("app", "shop@OrderPlaced", None, "Go1")
+    assert described.status is Status.FAILED
+    assert described.failure is not None and "interrupted" in described.failure
+    restarted = await service.put("app", "shop@OrderPlaced", None, "Go1")
+    assert (restarted.status, restarted.attempt != "dead") == (Status.IN_PROGRESS, True)
+    assert (await _finished(service, "Go1")).status is Status.COMPLETE
+    source = await service.source("app", "shop@OrderPlaced", None, "Go1")
+    assert source.main_file == "shop_order_placed/models.go"
+
+
+async def test_concurrent_requests_start_one_generation(
+    in_process: tuple[CodeBindingService, Clock],
+) -> None:
+    service, _ = in_process
+    answers = await asyncio.gather(
+        *(service.put("app", "shop@OrderPlaced", "1", "Java8") for _ in range(8))
+    )
+    assert len({answer.attempt for answer in answers}) == 1
+    finished = await _finished(service, "Java8")
+    assert (finished.status, finished.attempt) == (Status.COMPLETE, answers[0].attempt)
 
 
 # -- the command line ------------------------------------------------------------------------
