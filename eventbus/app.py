@@ -14,7 +14,7 @@ from eventbus.context import Context
 from eventbus.delivery.wiring import delivery_workers
 from eventbus.handlers import events_handlers
 from eventbus.metrics import REGISTRY
-from eventbus.protocol.awsjson import AwsJsonRouter, AwsJsonService
+from eventbus.protocol.awsjson import AwsJsonEndpoint, AwsJsonRouter, AwsJsonService
 from eventbus.protocol.shapes import validators_for
 from eventbus.services import Services
 from eventbus.settings import Settings
@@ -75,7 +75,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             sqs_json_service(services.sqs, f"{settings.host}:{settings.port}"),
         ]
     )
-    app.add_api_route("/", router, methods=["POST"], include_in_schema=False)
+    app.add_middleware(AwsJsonEndpoint, router=router)
     registry.mount(app)
 
     @app.get("/health", include_in_schema=False)

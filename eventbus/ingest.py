@@ -8,7 +8,7 @@ to its bus log before the call answers.
 from __future__ import annotations
 
 import functools
-import uuid
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +51,18 @@ class EntryRejected(Exception):
 #: A check run on each built event before it is accepted (e.g. schema validation);
 #: raises EntryRejected to refuse the entry.
 EventCheck = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+def new_event_id() -> str:
+    """A random (version 4) UUID, as text.
+
+    What ``str(uuid.uuid4())`` gives, at half the cost: PutEvents makes one per event.
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def entry_size(entry: dict[str, Any]) -> int:
@@ -189,7 +201,7 @@ class IngestService:
         """The EventBridge envelope rules see and targets receive."""
         return {
             "version": "0",
-            "id": str(uuid.uuid4()),
+            "id": new_event_id(),
             "detail-type": detail_type,
             "source": source,
             "account": self._ctx.settings.account_id,

@@ -79,6 +79,7 @@ class RuleService:
 
     async def _changed(self, bus: str) -> None:
         await self._ctx.store.incr(rules_counter(bus))
+        self._ctx.changes.bump(rules_counter(bus))
 
     async def put(
         self,

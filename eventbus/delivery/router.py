@@ -15,12 +15,14 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from datetime import UTC, datetime
 
 import orjson
 
 from eventbus.buses import DIRECTORY_COUNTER, log_name
 from eventbus.buses import KIND as BUS_KIND
+from eventbus.context import LocalChanges
 from eventbus.delivery.model import Delivery
 from eventbus.delivery.snapshot import BusSnapshot, Snapshots
 from eventbus.delivery.transform import render
@@ -96,10 +98,17 @@ def deliveries_for(bus: str, snapshot: BusSnapshot, record: EventRecord) -> list
 class Router:
     name = "router"
 
-    def __init__(self, store: Store, rules: RuleService, *, claim_after: float = 30.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rules: RuleService,
+        changes: LocalChanges,
+        *,
+        claim_after: float = 30.0,
+    ) -> None:
         self._store = store
         self._claim_after_ms = int(claim_after * 1000)
-        self._snapshots = Snapshots(store, rules)
+        self._snapshots = Snapshots(store, rules, changes)
         self._consumer = consumer_name("router")
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -132,10 +141,18 @@ class Router:
     async def _route_bus(self, bus: str, stop: asyncio.Event) -> None:
         stream = log_name(bus)
         await self._store.create_group(stream, GROUP, "begin")
+        # Entries abandoned by a dead consumer can only be claimed once they are
+        # claim_after old, so looking more often than a few times per period is waste.
+        claim_every = max(0.05, self._claim_after_ms / 4000)
+        next_claim = 0.0
         while not stop.is_set():
-            entries = await self._store.claim_stale(
-                stream, GROUP, self._consumer, min_idle_ms=self._claim_after_ms, count=_BATCH
-            )
+            entries = []
+            if time.monotonic() >= next_claim:
+                entries = await self._store.claim_stale(
+                    stream, GROUP, self._consumer, min_idle_ms=self._claim_after_ms, count=_BATCH
+                )
+                if not entries:
+                    next_claim = time.monotonic() + claim_every
             if not entries:
                 entries = await self._store.read_group(
                     stream, GROUP, self._consumer, count=_BATCH, block_ms=_BLOCK_MS

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from eventbus.context import LocalChanges
 from eventbus.delivery.transform import TargetInput, parse_target_input
 from eventbus.errors import EventsError
 from eventbus.patterns import Pattern, PatternIndex, compile_pattern
@@ -22,6 +25,8 @@ log = logging.getLogger(__name__)
 
 #: Above this many rules, the index is built in a thread so routing of other buses goes on.
 _BUILD_IN_THREAD_ABOVE = 200
+#: How often the store's rules counter is read when this process changed nothing.
+_RECHECK_S = 0.1
 #: How long routing waits for a rebuilt snapshot before going on with the current one.
 _FRESH_WAIT_S = 0.25
 
@@ -96,15 +101,37 @@ class Snapshots:
     snapshot, so a rule change never stalls matching.
     """
 
-    def __init__(self, store: Store, rules: RuleService) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rules: RuleService,
+        changes: LocalChanges,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._store = store
         self._rules = rules
+        self._changes = changes
+        self._clock = clock
         self._current: dict[str, BusSnapshot] = {}
         self._building: dict[str, asyncio.Task[BusSnapshot]] = {}
+        # Per bus: this process's change count and the time of the last store read.
+        self._checked: dict[str, tuple[int, float]] = {}
 
     async def get(self, bus: str) -> BusSnapshot:
-        version = await self._store.counter(rules_counter(bus))
+        name = rules_counter(bus)
         current = self._current.get(bus)
+        local, now = self._changes.get(name), self._clock()
+        last = self._checked.get(bus)
+        # Changes by this process are seen at once; other processes' within a moment.
+        if (
+            current is not None
+            and last is not None
+            and last[0] == local
+            and now - last[1] < _RECHECK_S
+        ):
+            return current
+        version = await self._store.counter(name)
+        self._checked[bus] = (local, now)
         if current is not None and current.version == version:
             return current
         task = self._building.get(bus)

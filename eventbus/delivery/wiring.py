@@ -31,7 +31,9 @@ def delivery_workers(services: Services) -> list[Worker]:
 
     backoff = Backoff(settings.retry_base_seconds, settings.retry_max_delay_seconds)
     return [
-        Router(store, services.rules, claim_after=settings.claim_after_seconds),
+        Router(
+            store, services.rules, services.ctx.changes, claim_after=settings.claim_after_seconds
+        ),
         DeliveryWorker(
             store,
             dispatcher.deliver,

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from eventbus.errors import (
     EventsError,
@@ -150,3 +151,23 @@ async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
             raise ValidationError(f"Request body is larger than the maximum of {limit} bytes.")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+class AwsJsonEndpoint:
+    """ASGI middleware that serves ``POST /`` (the AWS JSON protocols) itself.
+
+    Every SDK call arrives there; answering before FastAPI's exception middleware, routing
+    and request handling saves about a fifth of each call's cost. Everything else (health,
+    metrics, the Schemas REST API) goes on to the app.
+    """
+
+    def __init__(self, app: ASGIApp, router: AwsJsonRouter) -> None:
+        self.app = app
+        self.router = router
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == "/":
+            response = await self.router(Request(scope, receive))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
