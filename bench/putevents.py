@@ -1,4 +1,5 @@
-"""PutEvents throughput and latency: this service on SQLite and Redis, and moto's server.
+"""PutEvents throughput and latency: this service on SQLite and Redis (with its workers
+routing every event in the same process, and as an API-only process), and moto's server.
 
 Load comes from ``wrk`` (a C load generator; boto3 would spend ~3 ms of client CPU per
 call and measure itself), with 8 keep-alive connections, sending batches of 10 and of 1.

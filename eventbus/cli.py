@@ -59,10 +59,19 @@ def serve(
     port: PortOption = None,
     store: StoreOption = None,
     data_dir: DataDirOption = None,
+    workers: Annotated[
+        bool,
+        typer.Option(
+            help="Run the background workers in this process too; --no-workers serves the API "
+            "only, for scaling API and `eventbus worker` processes apart on Redis",
+        ),
+    ] = True,
 ) -> None:
     """Run the API and, in the same process, the background workers."""
     _configure_logging()
-    settings = _settings(host=host, port=port, store_url=store, data_dir=data_dir)
+    settings = _settings(
+        host=host, port=port, store_url=store, data_dir=data_dir, run_workers=workers
+    )
     if not settings.store_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         log.info("data directory: %s", settings.data_dir)
