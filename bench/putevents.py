@@ -167,10 +167,22 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         process.kill()
 
 
-def bench_ours(store_url: str, label: str, duration: int, workdir: Path) -> list[Result]:
+def bench_ours(
+    store_url: str, label: str, duration: int, workdir: Path, *extra: str
+) -> list[Result]:
     port = free_port()
     process = start(
-        [sys.executable, "-m", "eventbus.cli", "serve", "--port", str(port), "--store", store_url]
+        [
+            sys.executable,
+            "-m",
+            "eventbus.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--store",
+            store_url,
+            *extra,
+        ]
     )
     try:
         url = f"http://127.0.0.1:{port}/"
@@ -211,6 +223,21 @@ def main() -> None:
             "eventbus redis",
             args.duration,
             workdir,
+        )
+        # The scale-out shape: API processes alone, routing in `eventbus worker` processes.
+        results += bench_ours(
+            f"sqlite:///{workdir / 'bench-api.db'}",
+            "eventbus sqlite, API only",
+            args.duration,
+            workdir,
+            "--no-workers",
+        )
+        results += bench_ours(
+            f"{args.redis}?prefix=bench-{uuid.uuid4().hex[:8]}",
+            "eventbus redis, API only",
+            args.duration,
+            workdir,
+            "--no-workers",
         )
         if not args.skip_moto:
             results += bench_moto(args.duration, workdir)
