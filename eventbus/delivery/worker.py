@@ -74,7 +74,7 @@ class DeliveryWorker:
         deliver: Deliver,
         dead_letter: DeadLetter,
         *,
-        concurrency: int = 64,
+        concurrency: int = 32,
         backoff: Backoff | None = None,
         visibility: float = 60.0,
         on_stop: Callable[[], Awaitable[None]] | None = None,

@@ -174,7 +174,7 @@ class ApiDestinationTarget:
         connections: ConnectionService,
         *,
         timeout: float = TIMEOUT_S,
-        max_connections: int = 100,
+        concurrency: int = 16,
         clock: Clock = time.monotonic,
         sleep: Sleep = asyncio.sleep,
     ) -> None:
@@ -183,20 +183,28 @@ class ApiDestinationTarget:
         self._timeout = timeout
         self._clock = clock
         self._sleep = sleep
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_connections,
-            ),
-            follow_redirects=False,
-        )
+        # Several small clients rather than one big pool: httpx's pool does work for every
+        # waiting request on every connection, so one pool of 32 connections sends fewer
+        # requests per second than one connection does; a free client is taken per exchange,
+        # the most recently used first, so a trickle of requests keeps reusing one connection.
+        self._idle: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
+        self._all_clients = [
+            httpx.AsyncClient(
+                timeout=httpx.Timeout(timeout),
+                limits=httpx.Limits(max_connections=4, max_keepalive_connections=4),
+                follow_redirects=False,
+            )
+            for _ in range(concurrency)
+        ]
+        for client in self._all_clients:
+            self._idle.put_nowait(client)
         self._buckets: dict[str, TokenBucket] = {}
         self._tokens: dict[str, _Token] = {}
         self._token_locks: dict[str, asyncio.Lock] = {}
 
     async def close(self) -> None:
-        await self._client.aclose()
+        for client in self._all_clients:
+            await client.aclose()
 
     async def deliver(self, delivery: Delivery) -> None:
         destination = await self._destinations.find_by_arn(delivery.target_arn)
@@ -280,11 +288,10 @@ class ApiDestinationTarget:
 
         Messages name ``what`` was called, never the URL: its query string may hold secrets.
         """
+        client = await self._idle.get()
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._client.stream(
-                    method, url, headers=headers, content=content
-                ) as response:
+                async with client.stream(method, url, headers=headers, content=content) as response:
                     body = await _read_capped(response)
                     return _Answer(response.status_code, response.headers, body)
         except (TimeoutError, httpx.TimeoutException):
@@ -310,6 +317,8 @@ class ApiDestinationTarget:
                 f"{_PREFIX}the exchange with {what} failed: {type(error).__name__}.",
                 retryable=True,
             ) from None
+        finally:
+            self._idle.put_nowait(client)
 
     # -- OAuth -----------------------------------------------------------------------------
 
