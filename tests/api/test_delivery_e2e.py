@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -196,3 +197,62 @@ def test_client_errors_are_not_retried(
     [dead] = receive_all(sqs, dlq_url, 1)
     assert len(receiver.snapshot()) == 1
     assert dead["MessageAttributes"]["RETRY_ATTEMPTS"]["StringValue"] == "0"
+
+
+def queue(sqs: Any, name: str) -> tuple[str, str]:
+    url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    return url, arn
+
+
+def test_bus_to_bus_to_queue_seen_with_boto3_alone(events: Any, sqs: Any, name: str) -> None:
+    first, second = f"{name}-a", f"{name}-b"
+    first_arn = events.create_event_bus(Name=first)["EventBusArn"]
+    second_arn = events.create_event_bus(Name=second)["EventBusArn"]
+    url, arn = queue(sqs, name)
+    events.put_rule(Name="hop", EventBusName=first, EventPattern='{"source": ["shop"]}')
+    events.put_targets(Rule="hop", EventBusName=first, Targets=[{"Id": "b", "Arn": second_arn}])
+    events.put_rule(Name="land", EventBusName=second, EventPattern='{"source": ["shop"]}')
+    events.put_targets(Rule="land", EventBusName=second, Targets=[{"Id": "q", "Arn": arn}])
+    event_id = put(events, first, {"id": "o-7"})
+    [message] = receive_all(sqs, url, 1)
+    body = json.loads(message["Body"])
+    assert body["id"] == event_id
+    assert body["detail"] == {"id": "o-7"}
+    assert first_arn != second_arn
+
+
+def test_archive_replayed_into_a_queue_seen_with_boto3_alone(
+    events: Any, sqs: Any, name: str
+) -> None:
+    bus_arn = events.create_event_bus(Name=name)["EventBusArn"]
+    url, arn = queue(sqs, name)
+    events.create_archive(
+        ArchiveName=name, EventSourceArn=bus_arn, EventPattern='{"source": ["shop"]}'
+    )
+    started = datetime.now(UTC) - timedelta(seconds=5)
+    ids = {put(events, name, {"n": n}) for n in range(3)}
+    deadline = time.monotonic() + 15
+    while events.describe_archive(ArchiveName=name)["EventCount"] < 3:
+        assert time.monotonic() < deadline, "the archive never held the events"
+        time.sleep(0.05)
+    # The queue target exists only now: it sees the events through the replay alone.
+    events.put_rule(Name="replayed", EventBusName=name, EventPattern='{"source": ["shop"]}')
+    events.put_targets(Rule="replayed", EventBusName=name, Targets=[{"Id": "q", "Arn": arn}])
+    events.start_replay(
+        ReplayName=name,
+        EventSourceArn=events.describe_archive(ArchiveName=name)["ArchiveArn"],
+        EventStartTime=started,
+        EventEndTime=datetime.now(UTC),
+        Destination={"Arn": bus_arn},
+    )
+    messages = receive_all(sqs, url, 3)
+    bodies = [json.loads(m["Body"]) for m in messages]
+    assert {b["id"] for b in bodies} == ids
+    assert all(b["replay-name"] == name for b in bodies)
+    deadline = time.monotonic() + 15
+    while events.describe_replay(ReplayName=name)["State"] != "COMPLETED":
+        assert time.monotonic() < deadline, "the replay never completed"
+        time.sleep(0.05)
