@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 
 GROUP = "router"
 DELIVERIES_QUEUE = "deliveries"
-_BATCH = 100
+#: Log entries routed together (and re-routed together after a crash).
+BATCH = 100
 _BLOCK_MS = 1_000
 _DIRECTORY_POLL_S = 1.0
 
@@ -149,13 +150,13 @@ class Router:
             entries = []
             if time.monotonic() >= next_claim:
                 entries = await self._store.claim_stale(
-                    stream, GROUP, self._consumer, min_idle_ms=self._claim_after_ms, count=_BATCH
+                    stream, GROUP, self._consumer, min_idle_ms=self._claim_after_ms, count=BATCH
                 )
                 if not entries:
                     next_claim = time.monotonic() + claim_every
             if not entries:
                 entries = await self._store.read_group(
-                    stream, GROUP, self._consumer, count=_BATCH, block_ms=_BLOCK_MS
+                    stream, GROUP, self._consumer, count=BATCH, block_ms=_BLOCK_MS
                 )
             if entries:
                 await self.route(bus, entries)

@@ -30,6 +30,8 @@ from eventbus.store import QueueMessage, Store
 
 log = logging.getLogger(__name__)
 
+#: Deliveries attempted at once by one worker.
+DEFAULT_CONCURRENCY = 32
 #: AWS's defaults for a target's RetryPolicy.
 DEFAULT_MAX_RETRIES = 185
 DEFAULT_MAX_AGE_S = 86_400
@@ -74,7 +76,7 @@ class DeliveryWorker:
         deliver: Deliver,
         dead_letter: DeadLetter,
         *,
-        concurrency: int = 32,
+        concurrency: int = DEFAULT_CONCURRENCY,
         backoff: Backoff | None = None,
         visibility: float = 60.0,
         on_stop: Callable[[], Awaitable[None]] | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -40,6 +41,13 @@ def server(
     ).start()
     yield process
     process.stop()
+
+
+def fresh_store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A store of its own for a test that starts and kills its own servers."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'events.db'}"
+    return f"{request.getfixturevalue('redis_url')}?prefix=own-{uuid.uuid4().hex[:8]}"
 
 
 def client(service: str, url: str) -> Any:

@@ -45,6 +45,14 @@ def api_destination(events: Any, name: str, url: str) -> str:
     return arn
 
 
+def queue(sqs: Any, name: str) -> tuple[str, str]:
+    url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    return url, arn
+
+
 def receive_all(sqs: Any, queue_url: str, count: int, timeout: float = 15) -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
@@ -120,10 +128,7 @@ def test_input_transformer_to_api_destination_with_api_key(
 
 
 def test_queue_target_read_back_with_sqs(events: Any, sqs: Any, name: str, server: Any) -> None:
-    queue_url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
-        "Attributes"
-    ]["QueueArn"]
+    queue_url, queue_arn = queue(sqs, name)
     events.create_event_bus(Name=name)
     events.put_rule(
         Name="r", EventBusName=name, EventPattern='{"detail": {"n": [{"numeric": [">", 1]}]}}'
@@ -141,10 +146,7 @@ def test_failing_target_is_retried_then_dead_lettered(
     events: Any, sqs: Any, name: str, receiver: Receiver, server: Any
 ) -> None:
     receiver.respond = lambda request: 503
-    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    dlq_url, dlq_arn = queue(sqs, f"{name}-dlq")
     events.create_event_bus(Name=name)
     arn = api_destination(events, name, f"{receiver.url}/fail")
     rule_arn = events.put_rule(Name="r", EventBusName=name, EventPattern='{"source": ["shop"]}')[
@@ -181,10 +183,7 @@ def test_client_errors_are_not_retried(
     events: Any, sqs: Any, name: str, receiver: Receiver
 ) -> None:
     receiver.respond = lambda request: 404
-    dlq_url = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
+    dlq_url, dlq_arn = queue(sqs, f"{name}-dlq")
     events.create_event_bus(Name=name)
     arn = api_destination(events, name, f"{receiver.url}/missing")
     events.put_rule(Name="r", EventBusName=name, EventPattern='{"source": ["shop"]}')
@@ -197,14 +196,6 @@ def test_client_errors_are_not_retried(
     [dead] = receive_all(sqs, dlq_url, 1)
     assert len(receiver.snapshot()) == 1
     assert dead["MessageAttributes"]["RETRY_ATTEMPTS"]["StringValue"] == "0"
-
-
-def queue(sqs: Any, name: str) -> tuple[str, str]:
-    url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
-    arn: str = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    return url, arn
 
 
 def test_bus_to_bus_to_queue_seen_with_boto3_alone(events: Any, sqs: Any, name: str) -> None:

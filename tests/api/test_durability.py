@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.api.conftest import BACKENDS, client
+from tests.api.conftest import BACKENDS, client, fresh_store_url
 from tests.support.logs import read_bus_log
 from tests.support.server import ServerProcess
 
@@ -19,10 +18,7 @@ from tests.support.server import ServerProcess
 def test_accepted_events_survive_sigkill(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if backend == "sqlite":
-        store_url = f"sqlite:///{tmp_path / 'events.db'}"
-    else:
-        store_url = f"{request.getfixturevalue('redis_url')}?prefix=kill-{uuid.uuid4().hex[:8]}"
+    store_url = fresh_store_url(backend, tmp_path, request)
     server = ServerProcess(store_url, log_path=tmp_path / "server.log").start()
     accepted: list[str] = []
     try:

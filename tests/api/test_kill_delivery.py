@@ -6,30 +6,28 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from tests.api.conftest import BACKENDS, client
+from eventbus.delivery.router import BATCH
+from eventbus.delivery.worker import DEFAULT_CONCURRENCY
+from tests.api.conftest import BACKENDS, client, fresh_store_url
 from tests.support.receiver import Received, http_receiver
 from tests.support.server import ServerProcess
 
 EVENTS = 300
 #: In flight at the kill, at most: deliveries being attempted (the delivery worker's
 #: concurrency) plus one router batch read from the log but not yet acknowledged.
-IN_FLIGHT_BOUND = 64 + 100
+IN_FLIGHT_BOUND = DEFAULT_CONCURRENCY + BATCH
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_sigkill_mid_delivery_loses_nothing(
     backend: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if backend == "sqlite":
-        store_url = f"sqlite:///{tmp_path / 'events.db'}"
-    else:
-        store_url = f"{request.getfixturevalue('redis_url')}?prefix=kill-{uuid.uuid4().hex[:8]}"
+    store_url = fresh_store_url(backend, tmp_path, request)
     env = {
         # Short timeouts so that what the killed process held comes back quickly.
         "EVENTBUS_DELIVERY_VISIBILITY_SECONDS": "2",
