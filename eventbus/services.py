@@ -20,6 +20,25 @@ from eventbus.sqs import SqsService
 from eventbus.tags import TagService
 
 
+@dataclass(frozen=True, slots=True)
+class TaggableResources:
+    """Tells whether an ARN names an existing taggable resource (for the tag service)."""
+
+    buses: BusService
+    rules: RuleService
+    connections: ConnectionService
+    api_destinations: ApiDestinationService
+
+    async def exists(self, arn: str) -> bool:
+        bus = parse_bus_arn(arn)
+        if bus is not None:
+            return await self.buses.exists(bus)
+        rule = parse_rule_arn(arn)
+        if rule is not None:
+            return await self.rules.find(*rule) is not None
+        return await self.connections.arn_exists(arn) or await self.api_destinations.arn_exists(arn)
+
+
 @dataclass(slots=True)
 class Services:
     ctx: Context
@@ -40,35 +59,26 @@ class Services:
         rules = RuleService(ctx, buses)
         partners = PartnerService(ctx)
         connections = ConnectionService(ctx)
+        api_destinations = ApiDestinationService(ctx, connections)
         archives = ArchiveService(ctx, buses)
-        services = cls(
+        taggable = TaggableResources(buses, rules, connections, api_destinations)
+        return cls(
             ctx=ctx,
             buses=buses,
             rules=rules,
             partners=partners,
-            tags=None,  # type: ignore[arg-type]  # set just below: it needs `services`
+            tags=TagService(ctx, taggable.exists),
             ingest=IngestService(ctx, buses, partners),
             connections=connections,
-            api_destinations=ApiDestinationService(ctx, connections),
+            api_destinations=api_destinations,
             archives=archives,
             replays=ReplayService(ctx, buses, rules, archives),
             sqs=SqsService(ctx),
         )
-        services.tags = TagService(ctx, services.resource_exists)
-        return services
 
     async def start(self) -> None:
         await self.ctx.store.open()
         await self.buses.ensure_default()
-
-    async def resource_exists(self, arn: str) -> bool:
-        bus = parse_bus_arn(arn)
-        if bus is not None:
-            return await self.buses.exists(bus)
-        rule = parse_rule_arn(arn)
-        if rule is not None:
-            return await self.rules.find(*rule) is not None
-        return await self.connections.arn_exists(arn) or await self.api_destinations.arn_exists(arn)
 
     async def create_bus(
         self, name: str, *, event_source_name: str | None, tags: dict[str, str], **fields: Any
