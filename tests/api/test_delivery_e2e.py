@@ -229,8 +229,12 @@ def test_archive_replayed_into_a_queue_seen_with_boto3_alone(
     while events.describe_archive(ArchiveName=name)["EventCount"] < 3:
         assert time.monotonic() < deadline, "the archive never held the events"
         time.sleep(0.05)
-    # The queue target exists only now: it sees the events through the replay alone.
-    events.put_rule(Name="replayed", EventBusName=name, EventPattern='{"source": ["shop"]}')
+    # A rule for replayed events only (the originals may still be routing meanwhile).
+    events.put_rule(
+        Name="replayed",
+        EventBusName=name,
+        EventPattern='{"source": ["shop"], "replay-name": [{"exists": true}]}',
+    )
     events.put_targets(Rule="replayed", EventBusName=name, Targets=[{"Id": "q", "Arn": arn}])
     events.start_replay(
         ReplayName=name,
