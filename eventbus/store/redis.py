@@ -35,7 +35,6 @@ fsync).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
 import time
@@ -49,6 +48,7 @@ from redis.exceptions import RedisError, ResponseError
 from eventbus.store import redis_keys as keys
 from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
 from eventbus.store.batching import GroupCommit
+from eventbus.store.waiting import receive_waiting
 
 __all__ = ["RedisStore"]
 
@@ -594,11 +594,8 @@ class RedisStore(Store):
     ) -> list[QueueMessage]:
         if max_messages < 1:
             raise ValueError(f"max_messages must be at least 1, not {max_messages}")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        while True:
-            # Taken before looking, so a notice arriving in between still wakes us.
-            wakeup = self._queue_wakeups.setdefault(queue, asyncio.Event())
+
+        async def take() -> tuple[list[QueueMessage], float | None]:
             now = time.time()
             reply: list[Any] = await self._receive(
                 keys=self._queue_keys(queue),
@@ -609,37 +606,36 @@ class RedisStore(Store):
                     secrets.token_urlsafe(12),
                 ],
             )
-            if len(reply) > 1:
-                return [
-                    QueueMessage(
-                        id=reply[i].decode(),
-                        receipt=reply[i + 1].decode(),
-                        data=reply[i + 2],
-                        receive_count=int(reply[i + 3]),
-                        sent_at=float(reply[i + 4]),
-                        first_received_at=float(reply[i + 5]),
-                    )
-                    for i in range(1, len(reply), 6)
-                ]
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                return []
-            pause = min(remaining, self.poll_interval)
-            if reply[0]:
-                pause = min(pause, max(float(reply[0]) - time.time(), 0.0))
-            if self._subscribed.is_set():
-                awaited = wakeup
-            else:
-                # Notices are not heard yet: wait until they are, then look again, as a
-                # message may have arrived before the subscription.
-                if self._closed:
-                    raise RuntimeError("the Redis store is closed")
-                if self._listener is None or self._listener.done():
-                    self._listener = loop.create_task(self._listen())
-                awaited = self._subscribed
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(pause):
-                    await awaited.wait()
+            messages = [
+                QueueMessage(
+                    id=reply[i].decode(),
+                    receipt=reply[i + 1].decode(),
+                    data=reply[i + 2],
+                    receive_count=int(reply[i + 3]),
+                    sent_at=float(reply[i + 4]),
+                    first_received_at=float(reply[i + 5]),
+                )
+                for i in range(1, len(reply), 6)
+            ]
+            return messages, float(reply[0]) if reply[0] else None
+
+        return await receive_waiting(
+            take, lambda: self._wakeup_for(queue), wait=wait, poll_interval=self.poll_interval
+        )
+
+    def _wakeup_for(self, queue: str) -> asyncio.Event:
+        """What a waiting receive sleeps on: the queue's wake-ups once notices are heard;
+        until then the subscription itself, after which it looks again, as a message may
+        have arrived before the subscription."""
+        if self._subscribed.is_set():
+            return self._queue_wakeups.setdefault(queue, asyncio.Event())
+        if self._closed:
+            raise RuntimeError("the Redis store is closed")
+        if self._listener is None or self._listener.done():
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        # Registered now too, so a notice heard while looking is not lost.
+        self._queue_wakeups.setdefault(queue, asyncio.Event())
+        return self._subscribed
 
     async def delete_message(self, queue: str, receipt: str) -> bool:
         message_id = _receipt_id(receipt)

@@ -44,6 +44,7 @@ from typing import Concatenate, Literal, ParamSpec, TypeVar, cast
 
 from eventbus.store.base import LogEntry, QueueMessage, QueueStats, Store
 from eventbus.store.batching import GroupCommit
+from eventbus.store.waiting import receive_waiting
 
 __all__ = ["SqliteStore"]
 
@@ -688,23 +689,16 @@ class SqliteStore(Store):
     ) -> list[QueueMessage]:
         if max_messages < 1:
             raise ValueError(f"max_messages must be at least 1, not {max_messages}")
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        while True:
-            # Taken before looking, so an enqueue landing in between still wakes us.
-            wakeup = self._queue_wakeups.setdefault(queue, asyncio.Event())
-            messages, next_visible = await self._run(
-                _Database.receive, queue, max_messages, visibility
-            )
-            remaining = deadline - loop.time()
-            if messages or remaining <= 0:
-                return messages
-            pause = min(remaining, self.poll_interval)
-            if next_visible is not None:
-                pause = min(pause, max(next_visible - time.time(), 0.0))
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(pause):
-                    await wakeup.wait()
+
+        async def take() -> tuple[list[QueueMessage], float | None]:
+            return await self._run(_Database.receive, queue, max_messages, visibility)
+
+        return await receive_waiting(
+            take,
+            lambda: self._queue_wakeups.setdefault(queue, asyncio.Event()),
+            wait=wait,
+            poll_interval=self.poll_interval,
+        )
 
     async def delete_message(self, queue: str, receipt: str) -> bool:
         seq = _receipt_seq(receipt)
